@@ -1,0 +1,83 @@
+// The resolved configuration: what the rest of Keyhole reads once `load` has validated a YAML file or the embedded
+// default. Every path here is absolute and every program has been resolved, so nothing downstream re-checks.
+
+/** How the arguments of one allowed command are checked. */
+export interface CommandSpec {
+  /** The name the user types (`ls`, or an alias such as `disk`). */
+  readonly name: string;
+  /** Absolute path of the program, resolved (realpath) when the config loads. */
+  readonly program: string;
+  /** Arguments always placed first, before the user's (an alias `disk` → `df -h` has fixedArgs ['-h']). */
+  readonly fixedArgs: readonly string[];
+  /**
+   * 'none': no user arguments at all. 'any': every argument passes (still tokenized, never expanded).
+   * 'rules': options must be listed in `flags`; operands must satisfy `paths` and/or `patterns`.
+   */
+  readonly args: 'none' | 'any' | 'rules';
+  /** Options the user may give, exactly as written (`-l`, `--human-readable`). Combined short options (`-la`) pass
+   * when every letter is itself a listed single-letter option. */
+  readonly flags: readonly string[];
+  /** Operands must be paths that resolve (after `..` and symlinks) inside one of these roots (realpath'd at load). */
+  readonly paths: readonly string[];
+  /** Operands that are not paths must match one of these (anchored) patterns. */
+  readonly patterns: readonly RegExp[];
+  /** At most this many user arguments (options and operands together). */
+  readonly maxArgs: number;
+  /** Whether the client's stdin is passed to the program (otherwise it gets /dev/null). */
+  readonly interactive: boolean;
+  /** Overrides limits.commandTimeoutMs for this command. */
+  readonly timeoutMs?: number;
+}
+
+export interface RoleSpec {
+  readonly name: string;
+  /** Command names allowed, with those of inherited roles already merged in. */
+  readonly commands: readonly string[];
+  /** Whether the role may use the admin builtins (sessions, kill, shutdown). */
+  readonly admin: boolean;
+}
+
+export interface UserSpec {
+  readonly name: string;
+  readonly role: string;
+  /** scrypt hash from `keyhole hash-password`, when password login is allowed. */
+  readonly passwordHash?: string;
+  /** OpenSSH authorized_keys lines (from a file or inline), when key login is allowed. */
+  readonly authorizedKeys: readonly string[];
+}
+
+export interface Limits {
+  readonly commandTimeoutMs: number;
+  readonly maxOutputBytes: number;
+  /** How long running commands may go on after `shutdown` before they are killed. */
+  readonly shutdownGraceMs: number;
+  readonly maxAuthTries: number;
+  readonly loginGraceTimeMs: number;
+  readonly maxStartups: number;
+  readonly maxSessions: number;
+  readonly maxSessionsPerUser: number;
+  readonly idleTimeoutMs: number;
+  readonly maxLineBytes: number;
+}
+
+export interface Config {
+  /** Where the config came from: a file path, or '<embedded default>'. */
+  readonly source: string;
+  readonly listen: { readonly host: string; readonly port: number };
+  /** Absolute paths of host key files; a missing ed25519 key is generated on start. */
+  readonly hostKeys: readonly string[];
+  readonly adminPasswordHash?: string;
+  readonly audit: { readonly file?: string };
+  readonly limits: Limits;
+  readonly users: ReadonlyMap<string, UserSpec>;
+  readonly roles: ReadonlyMap<string, RoleSpec>;
+  readonly commands: ReadonlyMap<string, CommandSpec>;
+  /** Environment given to every child (PATH, LANG, ...). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Names of client `env` requests that are honoured (exact names, or prefixes ending in `*` such as `LC_*`). */
+  readonly acceptEnv: readonly string[];
+  /** Working directory of every child. */
+  readonly cwd: string;
+  /** True when the config uses the embedded demo credentials: the server then refuses a non-loopback address. */
+  readonly demoCredentials: boolean;
+}
