@@ -1,5 +1,6 @@
 // The resolved configuration: what the rest of Keyhole reads once `load` has validated a YAML file or the embedded
 // default. Every path here is absolute and every program has been resolved, so nothing downstream re-checks.
+import type { AuthorizedKey } from '../auth/authorized-keys.ts';
 
 /** How the arguments of one allowed command are checked. */
 export interface CommandSpec {
@@ -42,8 +43,8 @@ export interface UserSpec {
   readonly role: string;
   /** scrypt hash from `keyhole hash-password`, when password login is allowed. */
   readonly passwordHash?: string;
-  /** OpenSSH authorized_keys lines (from a file or inline), when key login is allowed. */
-  readonly authorizedKeys: readonly string[];
+  /** Parsed OpenSSH authorized_keys entries (from a file or inline), when key login is allowed. */
+  readonly authorizedKeys: readonly AuthorizedKey[];
 }
 
 export interface Limits {

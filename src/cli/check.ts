@@ -1,0 +1,53 @@
+// `keyhole check-config` and `keyhole check-policy`: validate and explain a config without starting anything.
+import { loadConfigFile } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
+import { allowedCommands, decide, describeRule } from '../shell/policy.ts';
+import { realPathResolver } from '../shell/path-resolver.ts';
+import { RESERVED_NAMES } from '../shell/builtins.ts';
+import { quoteArg } from '../shell/tokenize.ts';
+import { fail } from './exit.ts';
+
+function loadOrFail(file: string): Config {
+  const loaded = loadConfigFile(file);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) process.stderr.write(`${error}\n`);
+    fail(`${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'} in ${file}; nothing was started`);
+  }
+  return loaded.config;
+}
+
+/** Validates a config file and prints what each user may do. */
+export async function checkConfigCommand(file: string): Promise<void> {
+  const config = loadOrFail(file);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`${file}: OK`);
+  out(`listen ${config.listen.host}:${config.listen.port}; audit ${config.audit.file ?? 'to stderr'}`);
+  for (const user of config.users.values()) {
+    const role = config.roles.get(user.role)!;
+    const methods = [user.passwordHash ? 'password' : '', user.authorizedKeys.length ? `${user.authorizedKeys.length} key(s)` : '']
+      .filter(Boolean)
+      .join(' + ');
+    const commands = allowedCommands({ user: user.name, role }, config.commands).map((c) => c.name);
+    out(`user ${user.name}: role ${role.name}${role.admin ? ' (admin)' : ''}, ${methods}; may run ${commands.join(' ') || 'nothing'}`);
+  }
+  for (const command of config.commands.values()) out(`command ${command.name}: ${command.program}; ${describeRule(command)}`);
+}
+
+/** Says whether a user may run a command line, and why, without running it. Exit 0 allowed, 126/127 refused. */
+export async function checkPolicyCommand(file: string, userName: string, argv: string[]): Promise<void> {
+  const config = loadOrFail(file);
+  const user = config.users.get(userName);
+  if (!user) fail(`no user '${userName}' in ${file}`);
+  const role = config.roles.get(user.role)!;
+  if (argv[0] !== undefined && RESERVED_NAMES.includes(argv[0])) {
+    process.stdout.write(`builtin: '${argv[0]}' is a Keyhole builtin${role.admin ? '' : ' (admin builtins need admin rights)'}\n`);
+    return;
+  }
+  const decision = decide({ user: user.name, role }, argv, config.commands, realPathResolver, config.cwd);
+  if (decision.allow) {
+    process.stdout.write(`allow: ${[decision.program, ...decision.argv].map(quoteArg).join(' ')}\n`);
+    return;
+  }
+  process.stdout.write(`deny (${decision.code}): ${decision.reason}\n`);
+  process.exit(decision.code);
+}

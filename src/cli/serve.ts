@@ -1,0 +1,52 @@
+// `keyhole serve`: load the config, open the audit trail, start the server, and map signals to shutdown and reload.
+import { FileAudit, StreamAudit, type Audit } from '../audit/audit.ts';
+import { DEMO_PASSWORD, DEMO_USER, loadEmbeddedConfig } from '../config/embedded.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { streamLogger } from '../log.ts';
+import { startServer } from '../server/server.ts';
+import { fail } from './exit.ts';
+
+/** Runs the server until it is shut down (admin `shutdown`, SIGTERM or SIGINT), then exits 0. */
+export async function serveCommand(configFile: string | undefined): Promise<void> {
+  const log = streamLogger(process.stderr);
+  const loaded = configFile === undefined ? loadEmbeddedConfig() : loadConfigFile(configFile);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) process.stderr.write(`${error}\n`);
+    fail('the config has problems (listed above); fix them, or check with `keyhole check-config FILE`');
+  }
+  const config = loaded.config;
+  let audit: Audit;
+  try {
+    audit = config.audit.file ? await FileAudit.open(config.audit.file) : new StreamAudit(process.stderr);
+  } catch (err) {
+    fail(`cannot open the audit file ${config.audit.file}: ${(err as Error).message}`);
+  }
+  const server = await startServer(config, { audit, log }).catch((err: Error) => fail(err.message));
+  const where = `${server.host}:${server.port}`;
+  log.log('info', `Keyhole listening on ${where}`, { config: config.source, hostKey: server.hostKeys[0]?.fingerprint });
+  if (config.demoCredentials) {
+    process.stderr.write(
+      `\n  Demo config (loopback only). Connect with:\n    ssh ${DEMO_USER}@${server.host} -p ${server.port}    (password: ${DEMO_PASSWORD})\n` +
+        `  Use your own config with: keyhole serve --config keyhole.yaml\n\n`,
+    );
+  }
+  const stop = (signal: string) => void server.shutdown(signal);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (configFile === undefined) return log.log('info', 'SIGHUP ignored: the embedded config cannot change');
+    const next = loadConfigFile(configFile);
+    if (!next.ok) {
+      next.errors.forEach((e) => log.log('error', 'reload refused', { problem: e }));
+      void audit.record({ event: 'config-reload', ok: false, config: configFile, error: next.errors.join('; ') });
+      return;
+    }
+    server.reload(next.config);
+    log.log('info', 'config reloaded', { config: configFile });
+    void audit.record({ event: 'config-reload', ok: true, config: configFile });
+  });
+  await server.closed;
+  await audit.close();
+  log.log('info', 'Keyhole stopped');
+  process.exit(0);
+}

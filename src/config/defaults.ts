@@ -1,0 +1,25 @@
+// Defaults for everything the config may leave out, chosen like OpenSSH's where OpenSSH has one.
+import type { Limits } from './types.ts';
+
+export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 2222 } as const;
+export const DEFAULT_HOST_KEY = 'keys/ssh_host_ed25519_key';
+
+export const DEFAULT_LIMITS: Limits = {
+  commandTimeoutMs: 30_000,
+  maxOutputBytes: 10 * 1024 * 1024,
+  shutdownGraceMs: 10_000,
+  maxAuthTries: 6, // OpenSSH MaxAuthTries
+  loginGraceTimeMs: 30_000, // OpenSSH LoginGraceTime is 120s; a restricted shell has less reason to wait
+  maxStartups: 10, // OpenSSH MaxStartups 10:30:100 starts refusing at 10
+  maxSessions: 1000,
+  maxSessionsPerUser: 100,
+  idleTimeoutMs: 0,
+  maxLineBytes: 8192,
+};
+
+export const DEFAULT_ENV: Readonly<Record<string, string>> = {
+  PATH: '/usr/local/bin:/usr/bin:/bin',
+  LANG: 'C.UTF-8',
+};
+
+export const DEFAULT_ACCEPT_ENV: readonly string[] = ['LANG', 'LC_*'];

@@ -1,0 +1,55 @@
+// Reads keyhole.yaml (or the embedded default), validates it, and reports every problem as `FILE:LINE: field: message`.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { rawConfigSchema } from './schema.ts';
+import { resolveConfig, type ConfigProblem } from './resolve.ts';
+import type { Config } from './types.ts';
+
+export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Loads and validates a config file; relative paths in it are taken from the file's folder. */
+export function loadConfigFile(file: string): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { ok: false, errors: [`${file}: cannot read the config: ${(err as NodeJS.ErrnoException).code ?? err}`] };
+  }
+  return loadConfigText(text, file, path.dirname(path.resolve(file)));
+}
+
+/** Validates config text; `source` names it in messages, `baseDir` anchors its relative paths. */
+export function loadConfigText(text: string, source: string, baseDir: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => `${source}:${lineCounter.linePos(e.pos[0]).line}: ${firstLine(e.message)}`),
+    };
+  }
+  const lineOf = (at: readonly (string | number)[]): number | undefined => {
+    // The deepest node that exists along the path: an unknown or missing key is reported at its parent.
+    for (let depth = at.length; depth >= 0; depth--) {
+      const node = doc.getIn(at.slice(0, depth), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  const format = (p: ConfigProblem) => {
+    const line = lineOf(p.path);
+    const field = p.path.length > 0 ? `${p.path.join('.')}: ` : '';
+    return `${source}${line === undefined ? '' : `:${line}`}: ${field}${p.message}`;
+  };
+  const parsed = rawConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => format({ path: i.path as (string | number)[], message: i.message })) };
+  }
+  const resolved = resolveConfig(parsed.data, baseDir, source);
+  return resolved.ok ? resolved : { ok: false, errors: resolved.problems.map(format) };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,65 @@
+// The shape of keyhole.yaml as written by people, checked with zod. Meaning (roles that exist, programs that run,
+// hashes that parse) is checked afterwards in resolve.ts; this file only says which fields exist and their types.
+import { z } from 'zod';
+
+const name = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/, 'must be 1-64 letters, digits, or . _ @ -');
+const duration = z.union([z.string(), z.number()]);
+const size = z.union([z.string(), z.number()]);
+const stringList = z.array(z.string());
+
+const limits = z.strictObject({
+  commandTimeout: duration.optional(),
+  maxOutputBytes: size.optional(),
+  shutdownGrace: duration.optional(),
+  maxAuthTries: z.number().int().min(1).max(100).optional(),
+  loginGraceTime: duration.optional(),
+  maxStartups: z.number().int().min(1).max(10_000).optional(),
+  maxSessions: z.number().int().min(1).max(100_000).optional(),
+  maxSessionsPerUser: z.number().int().min(1).max(100_000).optional(),
+  idleTimeout: duration.optional(),
+  maxLineBytes: size.optional(),
+});
+
+const user = z.strictObject({
+  password: z.string().optional(),
+  authorizedKeys: z.union([z.string(), stringList]).optional(),
+  role: name,
+});
+
+const role = z.strictObject({
+  commands: z.array(name).optional(),
+  inherits: z.array(name).optional(),
+  admin: z.boolean().optional(),
+});
+
+const command = z.strictObject({
+  program: z.string().min(1),
+  args: z.enum(['none', 'any']).optional(),
+  fixedArgs: stringList.optional(),
+  flags: stringList.optional(),
+  paths: stringList.optional(),
+  patterns: stringList.optional(),
+  maxArgs: z.number().int().min(0).max(1024).optional(),
+  interactive: z.boolean().optional(),
+  timeout: duration.optional(),
+});
+
+export const rawConfigSchema = z.strictObject({
+  listen: z
+    .strictObject({ host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() })
+    .optional(),
+  hostKeys: stringList.optional(),
+  adminPassword: z.string().optional(),
+  audit: z.strictObject({ file: z.string().min(1).optional() }).optional(),
+  limits: limits.optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), z.string()).optional(),
+  acceptEnv: stringList.optional(),
+  cwd: z.string().optional(),
+  users: z.record(name, user),
+  roles: z.record(name, role),
+  commands: z.record(name, command),
+});
+
+export type RawConfig = z.infer<typeof rawConfigSchema>;
+export type RawCommand = z.infer<typeof command>;
+export type RawLimits = z.infer<typeof limits>;

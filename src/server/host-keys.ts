@@ -1,0 +1,38 @@
+// Host keys: read from the configured files; a missing key file is generated (ed25519, mode 0600) on first start,
+// as sshd-keygen does, so a fresh clone runs without a manual step.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { utils } from 'ssh2';
+import { fingerprintSha256 } from '../auth/authorized-keys.ts';
+
+export interface HostKey {
+  readonly file: string;
+  readonly pem: Buffer;
+  readonly type: string;
+  readonly fingerprint: string;
+  readonly generated: boolean;
+}
+
+/** Loads every host key, generating the missing ones; throws with a one-line message when a file is unusable. */
+export function loadHostKeys(files: readonly string[]): HostKey[] {
+  return files.map((file) => {
+    const generated = !existsSync(file);
+    if (generated) generateHostKey(file);
+    const pem = readFileSync(file);
+    const parsed = utils.parseKey(pem);
+    if (parsed instanceof Error) throw new Error(`host key ${file} cannot be read: ${parsed.message}`);
+    const key = Array.isArray(parsed) ? parsed[0]! : parsed;
+    return { file, pem, type: key.type, fingerprint: fingerprintSha256(key.getPublicSSH()), generated };
+  });
+}
+
+function generateHostKey(file: string): void {
+  if (!file.endsWith('ed25519_key') && !path.basename(file).includes('ed25519')) {
+    throw new Error(`host key ${file} does not exist; only ed25519 keys are generated: name it *_ed25519_key or create it with ssh-keygen`);
+  }
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const pair = utils.generateKeyPairSync('ed25519', { comment: 'keyhole host key' });
+  writeFileSync(file, pair.private, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  writeFileSync(`${file}.pub`, `${pair.public}\n`, { mode: 0o644 });
+}

@@ -1,0 +1,120 @@
+// The Keyhole server: host keys, algorithms, the listener, the session registry, graceful shutdown and reload.
+import os from 'node:os';
+import { Server } from 'ssh2';
+import type { Audit } from '../audit/audit.ts';
+import type { Config } from '../config/types.ts';
+import type { Logger } from '../log.ts';
+import type { SessionControl } from '../shell/control.ts';
+import { realPathResolver } from '../shell/path-resolver.ts';
+import { ALGORITHMS } from './algorithms.ts';
+import { serveConnection } from './connection.ts';
+import { loadHostKeys, type HostKey } from './host-keys.ts';
+import { SessionRegistry } from './registry.ts';
+
+export interface StartOptions {
+  readonly audit: Audit;
+  readonly log: Logger;
+  /** Called once a shutdown has finished (the CLI exits then). */
+  readonly onShutdown?: (reason: string) => void;
+}
+
+export interface KeyholeServer {
+  readonly host: string;
+  readonly port: number;
+  readonly hostKeys: readonly HostKey[];
+  readonly registry: SessionRegistry;
+  /** Stops accepting, tells every session, lets running commands finish within the grace period, then closes all. */
+  shutdown(reason: string): Promise<void>;
+  /** Replaces the config for new commands and logins; live sessions go on. */
+  reload(config: Config): void;
+  /** Resolves when the server has shut down. */
+  readonly closed: Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** Starts listening; rejects with a one-line message when the config or the address cannot be used. */
+export async function startServer(initial: Config, options: StartOptions): Promise<KeyholeServer> {
+  if (initial.demoCredentials && !LOOPBACK.test(initial.listen.host)) {
+    throw new Error(
+      `refusing to listen on ${initial.listen.host} with the demo credentials: write a config (keyhole serve --config FILE)`,
+    );
+  }
+  let config = initial;
+  const hostKeys = loadHostKeys(config.hostKeys);
+  for (const key of hostKeys.filter((k) => k.generated)) {
+    options.log.log('info', 'generated host key', { file: key.file, fingerprint: key.fingerprint });
+  }
+  const registry = new SessionRegistry();
+  let shuttingDown: Promise<void> | null = null;
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+
+  const control: SessionControl = {
+    list: () => registry.summaries(),
+    kill: (id, reason) => {
+      const session = registry.get(id);
+      session?.end(reason);
+      return session !== undefined;
+    },
+    shutdown: (reason) => void shutdown(reason),
+  };
+  const context = {
+    config: () => config,
+    audit: options.audit,
+    log: options.log,
+    registry,
+    control,
+    resolver: realPathResolver,
+    hostname: os.hostname(),
+  };
+  const ssh = new Server(
+    { hostKeys: hostKeys.map((k) => k.pem), algorithms: ALGORITHMS, ident: 'Keyhole_0.1' },
+    (client, info) => serveConnection(client, info, context),
+  );
+  ssh.on('error', (err: Error) => options.log.log('error', 'listener error', { error: err.message }));
+
+  const shutdown = (reason: string): Promise<void> => {
+    shuttingDown ??= drain(reason);
+    return shuttingDown;
+  };
+  const drain = async (reason: string) => {
+    options.log.log('info', 'shutting down', { reason, sessions: registry.size });
+    ssh.close();
+    for (const s of registry.all()) s.notify(`the server is shutting down (${reason})`);
+    await waitForIdle(registry, config.limits.shutdownGraceMs);
+    for (const s of registry.all()) s.end('server shut down');
+    await options.audit.record({ event: 'server-stop', reason }).catch(() => undefined);
+    markClosed();
+    options.onShutdown?.(reason);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    ssh.once('error', reject);
+    ssh.listen(config.listen.port, config.listen.host, () => {
+      ssh.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const address = ssh.address() as { address: string; port: number };
+  await options.audit.record({ event: 'server-start', listen: `${address.address}:${address.port}`, config: config.source });
+  return {
+    host: address.address,
+    port: address.port,
+    hostKeys,
+    registry,
+    shutdown,
+    reload: (next) => {
+      config = next;
+    },
+    closed,
+  };
+}
+
+// Polls the registry until no command runs or the grace period is over; a poll every 100 ms costs nothing here.
+async function waitForIdle(registry: SessionRegistry, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && registry.all().some((s) => s.command !== null)) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

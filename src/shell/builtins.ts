@@ -1,0 +1,148 @@
+// The shell's own commands: help, exit, whoami, admin, and the admin builtins sessions, kill and shutdown.
+// They reach the live sessions only through SessionControl.
+import { verifyPassword } from '../auth/password.ts';
+import { allowedCommands, describeRule } from './policy.ts';
+import { currentRole, type LineResult, type ShellIO, type ShellSession } from './session.ts';
+import { formatSessionsTable } from './format.ts';
+
+type Builtin = (args: readonly string[], session: ShellSession, io: ShellIO) => Promise<LineResult>;
+
+const MAX_ADMIN_FAILURES = 3;
+
+/** Names a config may not give to a command: they are always the builtins. */
+export const RESERVED_NAMES = [
+  'help',
+  'exit',
+  'logout',
+  'admin',
+  'sessions',
+  'show_clients',
+  'kill',
+  'shutdown',
+  'shutdown_server',
+];
+
+const say = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);
+const refuse = (io: ShellIO, text: string, code = 126): LineResult => (say(io.stderr, `keyhole: ${text}`), { code });
+
+const help: Builtin = async (_args, session, io) => {
+  const role = currentRole(session);
+  const config = session.config();
+  const commands = allowedCommands({ user: session.user.name, role }, config.commands);
+  const width = Math.max(8, ...commands.map((c) => c.name.length));
+  say(io.stdout, 'Commands you may run:');
+  for (const c of commands) say(io.stdout, `  ${c.name.padEnd(width)}  ${describeRule(c)}`);
+  const own = ['help', 'whoami', 'exit', ...(config.adminPasswordHash && !role.admin ? ['admin'] : [])];
+  if (role.admin) own.push('sessions', 'kill <id>', 'shutdown');
+  say(io.stdout, `Keyhole builtins: ${own.join(', ')}`);
+  return { code: 0 };
+};
+
+const exit: Builtin = async (args, _session, io) => {
+  const code = args.length === 0 ? 0 : Number(args[0]);
+  if (!Number.isInteger(code) || code < 0 || code > 255) return refuse(io, 'exit takes a status from 0 to 255', 2);
+  return { code, exit: true };
+};
+
+const whoami: Builtin = async (_args, session, io) => {
+  const role = currentRole(session);
+  say(io.stdout, `${session.user.name} (role ${role.name}${role.admin ? ', admin' : ''}, session ${session.id})`);
+  return { code: 0 };
+};
+
+const admin: Builtin = async (_args, session, io) => {
+  const hash = session.config().adminPasswordHash;
+  if (currentRole(session).admin) return (say(io.stdout, 'You already have admin rights.'), { code: 0 });
+  if (!hash) return refuse(io, 'admin elevation is not enabled on this server (no adminPassword in the config)');
+  if (!io.readSecret)
+    return refuse(io, "admin needs an interactive session: connect with 'ssh -t' and run it there", 1);
+  if (session.adminFailures >= MAX_ADMIN_FAILURES) return refuse(io, 'too many wrong admin passwords in this session');
+  const secret = await io.readSecret('Admin password: ');
+  if (secret === null) return refuse(io, 'admin elevation cancelled', 1);
+  const ok = await verifyPassword(secret, hash);
+  if (!ok) session.adminFailures++;
+  await session.audit.record({ event: 'admin', session: session.id, user: session.user.name, action: 'elevate', ok });
+  if (!ok) return refuse(io, 'wrong admin password', 1);
+  session.elevated = true;
+  say(io.stdout, 'Admin rights granted for this session.');
+  return { code: 0 };
+};
+
+const sessions: Builtin = async (_args, session, io) => {
+  say(io.stdout, formatSessionsTable(session.control.list(), new Date(), session.id));
+  return { code: 0 };
+};
+
+const kill: Builtin = async (args, session, io) => {
+  if (args.length !== 1) return refuse(io, "usage: kill <session id> (see 'sessions')", 2);
+  const target = args[0]!;
+  const ok = session.control.kill(target, `killed by ${session.user.name} (${session.id})`);
+  await session.audit.record({
+    event: 'admin',
+    session: session.id,
+    user: session.user.name,
+    action: 'kill',
+    target,
+    ok,
+  });
+  if (!ok) return refuse(io, `no session '${target}': run 'sessions' to see the ids`, 1);
+  say(io.stdout, `Session ${target} ended.`);
+  return { code: 0 };
+};
+
+const shutdown: Builtin = async (_args, session, io) => {
+  await session.audit.record({
+    event: 'admin',
+    session: session.id,
+    user: session.user.name,
+    action: 'shutdown',
+    ok: true,
+  });
+  say(io.stdout, 'Keyhole is shutting down.');
+  session.control.shutdown(`shutdown by ${session.user.name} (${session.id})`);
+  return { code: 0 };
+};
+
+const adminOnly =
+  (name: string, run: Builtin): Builtin =>
+  async (args, session, io) => {
+    if (!currentRole(session).admin) {
+      await session.audit.record({
+        event: 'admin',
+        session: session.id,
+        user: session.user.name,
+        action: name,
+        ok: false,
+        reason: 'not an admin',
+      });
+      const how = session.config().adminPasswordHash ? ", or run 'admin' to elevate with the admin password" : '';
+      return refuse(io, `'${name}' needs admin rights: ask an administrator${how}`);
+    }
+    return run(args, session, io);
+  };
+
+const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
+  ['help', help],
+  ['exit', exit],
+  ['logout', exit],
+  ['admin', admin],
+  ['sessions', adminOnly('sessions', sessions)],
+  ['show_clients', adminOnly('show_clients', sessions)],
+  ['kill', adminOnly('kill', kill)],
+  ['shutdown', adminOnly('shutdown', shutdown)],
+  ['shutdown_server', adminOnly('shutdown_server', shutdown)],
+]);
+
+/** The builtin for argv[0], if it is one. `whoami` is a builtin only while no command of that name is configured. */
+export function findBuiltin(name: string, session: ShellSession): Builtin | undefined {
+  if (name === 'whoami' && !session.config().commands.has('whoami')) return whoami;
+  return BUILTINS.get(name);
+}
+
+/** Builtin names offered to tab completion for this session. */
+export function builtinNames(session: ShellSession): string[] {
+  const names = ['help', 'exit', 'whoami'];
+  if (session.config().adminPasswordHash) names.push('admin');
+  if (currentRole(session).admin) names.push('sessions', 'show_clients', 'kill', 'shutdown', 'shutdown_server');
+  return names;
+}

@@ -1,0 +1,58 @@
+// The shell without a pty (`ssh -T host`, or a script piping lines in): lines read from input, run in order,
+// no prompt, no echo; the status of the last command is the session's exit status, as with sh.
+import { evaluate } from './evaluate.ts';
+import type { ShellIO, ShellSession } from './session.ts';
+
+/** Runs every line of `input` in turn; resolves with the exit status when input ends or `exit` runs. */
+export function runPlainShell(session: ShellSession, input: NodeJS.ReadableStream, io: ShellIO): Promise<number> {
+  const maxLine = session.config().limits.maxLineBytes;
+  return new Promise((resolve) => {
+    let buffered = Buffer.alloc(0);
+    let discarding = false;
+    let lastCode = 0;
+    let ended = false;
+    let busy = false;
+
+    const next = async (): Promise<void> => {
+      if (busy) return;
+      busy = true;
+      for (;;) {
+        const nl = buffered.indexOf(0x0a);
+        if (nl < 0) break;
+        const line = buffered.subarray(0, nl).toString('utf8').replace(/\r$/, '');
+        buffered = buffered.subarray(nl + 1);
+        if (discarding) {
+          discarding = false;
+          continue;
+        }
+        const result = await evaluate(line, session, io);
+        lastCode = result.code;
+        if (result.exit) return resolve(result.code);
+      }
+      if (buffered.length > maxLine && !discarding) {
+        // A line that never ends must not grow without bound: refuse it and skip to its end.
+        io.stderr.write(`keyhole: line longer than ${maxLine} bytes refused\n`);
+        lastCode = 126;
+        discarding = true;
+      }
+      if (discarding) buffered = Buffer.alloc(0);
+      busy = false;
+      if (ended) {
+        const rest = buffered.toString('utf8');
+        buffered = Buffer.alloc(0);
+        if (rest.trim() !== '' && !discarding) lastCode = (await evaluate(rest, session, io)).code;
+        resolve(lastCode);
+      } else input.resume();
+    };
+
+    input.on('data', (chunk: Buffer | string) => {
+      buffered = Buffer.concat([buffered, Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)]);
+      input.pause(); // one line at a time: input waits while a command runs
+      void next();
+    });
+    input.on('end', () => {
+      ended = true;
+      void next();
+    });
+  });
+}

@@ -1,0 +1,174 @@
+// The allow-list: decides whether a principal may run an argv, and with what exact program and arguments. Default deny;
+// pure apart from the path resolver it is given, so every rule can be tested (and fuzzed) without a filesystem.
+import type { CommandSpec, RoleSpec } from '../config/types.ts';
+import { findControlChar } from './tokenize.ts';
+
+export interface PathResolver {
+  /** absolute canonical path (symlinks and .. resolved; for a path that does not exist, the longest existing ancestor
+   * resolved plus the rest) or null when it cannot be resolved */
+  resolve(path: string, cwd: string): string | null;
+}
+
+export interface Principal {
+  user: string;
+  role: RoleSpec;
+}
+
+export type Decision =
+  /** argv is for the program, without argv[0]: fixedArgs, then the user's checked arguments (paths made canonical). */
+  | { allow: true; command: CommandSpec; program: string; argv: string[] }
+  | { allow: false; code: 126 | 127; reason: string };
+
+type Checked = { ok: true; argv: string[] } | { ok: false; reason: string };
+
+const HELP = "type 'help' for the commands you may run";
+const SHOWN_CHARS = 120;
+
+/** Decides whether the principal may run argv; never throws, whatever the argv or the resolver does. */
+export function decide(
+  principal: Principal,
+  argv: readonly string[],
+  commands: ReadonlyMap<string, CommandSpec>,
+  fs: PathResolver,
+  cwd: string,
+): Decision {
+  const name = argv[0];
+  if (name === undefined) return { allow: false, code: 127, reason: `no command given: ${HELP}` };
+  if (name.includes('/')) {
+    return { allow: false, code: 126, reason: `${show(name)}: commands are named, not given by path; ${HELP}` };
+  }
+  const spec = principal.role.commands.includes(name) ? commands.get(name) : undefined;
+  // The same answer for a command that exists but belongs to another role, so a role cannot probe for others.
+  if (spec === undefined) return { allow: false, code: 127, reason: `unknown command ${show(name)}: ${HELP}` };
+  const checked = checkArgs(spec, argv.slice(1), fs, cwd);
+  if (!checked.ok) return { allow: false, code: 126, reason: checked.reason };
+  return { allow: true, command: spec, program: spec.program, argv: [...spec.fixedArgs, ...checked.argv] };
+}
+
+/** The commands the principal's role may run, sorted by name (for `help` and tab completion). */
+export function allowedCommands(principal: Principal, commands: ReadonlyMap<string, CommandSpec>): CommandSpec[] {
+  const names = [...new Set(principal.role.commands)];
+  const specs = names.flatMap((name) => commands.get(name) ?? []);
+  return specs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** One human line describing what arguments a command accepts, e.g. `options -l -a; paths under /srv; at most 8 arguments`. */
+export function describeRule(spec: CommandSpec): string {
+  if (spec.args === 'none') return 'no arguments';
+  const most = `at most ${spec.maxArgs} arguments`;
+  if (spec.args === 'any') return `any arguments; ${most}`;
+  const options = spec.flags.length > 0 ? `options ${spec.flags.join(' ')}` : 'no options';
+  return `${options}; ${describeOperands(spec)}; ${most}`;
+}
+
+function describeOperands(spec: CommandSpec): string {
+  if (spec.paths.length > 0) return `paths under ${spec.paths.join(', ')}`;
+  if (spec.patterns.length > 0) return `operands matching ${spec.patterns.map(String).join(', ')}`;
+  return 'no operands';
+}
+
+// Checks the user's arguments (argv without the command name) against the command's rule.
+function checkArgs(spec: CommandSpec, args: readonly string[], fs: PathResolver, cwd: string): Checked {
+  const name = show(spec.name);
+  if (spec.args === 'none') return args.length === 0 ? pass([]) : fail(`${name} takes no arguments`);
+  if (args.length > spec.maxArgs) return fail(`${name} takes at most ${spec.maxArgs} arguments, got ${args.length}`);
+  // Arguments may arrive without the tokenizer (the structured protocol), and a NUL would make spawn throw.
+  const bad = args.find((arg) => findControlChar(arg) !== -1);
+  if (bad !== undefined)
+    return fail(`argument ${show(bad)} holds a control character: arguments must be printable text`);
+  if (spec.args === 'any') return pass([...args]);
+  return checkRules(spec, args, fs, cwd);
+}
+
+// Walks options then operands: every option must be listed, every operand must be a permitted path or value.
+function checkRules(spec: CommandSpec, args: readonly string[], fs: PathResolver, cwd: string): Checked {
+  const out: string[] = [];
+  let optionsEnded = false;
+  for (const arg of args) {
+    if (!optionsEnded && arg === '--') {
+      optionsEnded = true;
+      out.push(arg);
+      continue;
+    }
+    const checked =
+      !optionsEnded && arg.startsWith('-') && arg !== '-' ? checkOption(spec, arg) : checkOperand(spec, arg, fs, cwd);
+    if (!checked.ok) return checked;
+    out.push(...checked.argv);
+  }
+  return pass(out);
+}
+
+function checkOption(spec: CommandSpec, arg: string): Checked {
+  if (spec.flags.includes(arg)) return pass([arg]);
+  // A cluster such as -la passes when every letter is itself a listed short option.
+  const letters = Array.from(arg.slice(1));
+  if (!arg.startsWith('--') && letters.every((letter) => spec.flags.includes(`-${letter}`))) return pass([arg]);
+  const allowed = spec.flags.length > 0 ? `allowed: ${spec.flags.join(' ')}` : 'it takes no options';
+  return fail(`option ${show(arg)} is not permitted for ${show(spec.name)} (${allowed})`);
+}
+
+function checkOperand(spec: CommandSpec, arg: string, fs: PathResolver, cwd: string): Checked {
+  const name = show(spec.name);
+  if (arg === '') return fail(`an empty argument is not allowed for ${name}: name a file or a value`);
+  if (spec.paths.length > 0) {
+    const resolved = safeResolve(fs, arg, cwd);
+    if (resolved !== null && spec.paths.some((root) => isInside(resolved, root))) return pass([resolved]);
+    return fail(`path ${show(arg)} is outside the allowed directories for ${name} (${spec.paths.join(', ')})`);
+  }
+  if (spec.patterns.length > 0) {
+    if (spec.patterns.some((pattern) => fullMatch(pattern, arg))) return pass([arg]);
+    return fail(`operand ${show(arg)} is not permitted for ${name} (allowed: ${spec.patterns.map(String).join(' ')})`);
+  }
+  return fail(`${name} takes no operands`);
+}
+
+// The resolver is outside our control: a throw or a non-canonical answer counts as "cannot be resolved".
+function safeResolve(fs: PathResolver, path: string, cwd: string): string | null {
+  try {
+    const resolved = fs.resolve(path, cwd);
+    return typeof resolved === 'string' && isCanonical(resolved) ? resolved : null;
+  } catch {
+    return null;
+  }
+}
+
+// Absolute, no `.`/`..`/empty segments, no trailing slash: otherwise a prefix check could be fooled (/srv/../etc).
+function isCanonical(path: string): boolean {
+  if (path === '/') return true;
+  if (!path.startsWith('/') || findControlChar(path) !== -1) return false;
+  return path
+    .slice(1)
+    .split('/')
+    .every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+// Inside means the root itself or below it: /srvx is not inside /srv.
+function isInside(path: string, root: string): boolean {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return path === root || path === prefix.slice(0, -1) || path.startsWith(prefix);
+}
+
+// Anchored here whatever the config wrote; without `g`/`y` (whose lastIndex would carry state between calls) and `m`
+// (whose ^ and $ would match at line breaks).
+function fullMatch(pattern: RegExp, text: string): boolean {
+  return new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gym]/g, '')).test(text);
+}
+
+// Quotes a user-supplied word for a reason: one line, clipped, with control characters made visible.
+function show(text: string): string {
+  const clipped = text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}...` : text;
+  let visible = '';
+  for (const char of clipped) {
+    const code = char.charCodeAt(0);
+    visible += findControlChar(char) === -1 ? char : `\\x${code.toString(16).padStart(2, '0')}`;
+  }
+  return `'${visible}'`;
+}
+
+function pass(argv: string[]): Checked {
+  return { ok: true, argv };
+}
+
+function fail(reason: string): Checked {
+  return { ok: false, reason };
+}
