@@ -1,5 +1,6 @@
 // The audit trail. `record` resolves once the line has been handed to the OS, so callers can await it before they
 // answer the client: an exit status never reaches a client before its audit line is written.
+import { EventEmitter } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { AuditEvent, AuditRecord } from './events.ts';
 
@@ -17,12 +18,14 @@ export function toLine(event: AuditEvent, now = new Date()): string {
   return `${JSON.stringify(record)}\n`;
 }
 
-/** An audit sink that keeps records in memory, for tests. */
-export class MemoryAudit implements Audit {
+/** An audit sink that keeps records in memory and emits 'record' for each, for tests. */
+export class MemoryAudit extends EventEmitter implements Audit {
   readonly records: AuditRecord[] = [];
   readonly failure = null;
   async record(event: AuditEvent): Promise<void> {
-    this.records.push({ ts: new Date().toISOString(), ...event });
+    const record: AuditRecord = { ts: new Date().toISOString(), ...event };
+    this.records.push(record);
+    this.emit('record', record);
   }
   async close(): Promise<void> {}
 }

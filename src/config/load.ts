@@ -44,7 +44,7 @@ export function loadConfigText(text: string, source: string, baseDir: string): L
   };
   const parsed = rawConfigSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => format({ path: i.path as (string | number)[], message: i.message })) };
+    return { ok: false, errors: parsed.error.issues.map((i) => format({ path: i.path as (string | number)[], message: explain(i.message) })) };
   }
   const resolved = resolveConfig(parsed.data, baseDir, source);
   return resolved.ok ? resolved : { ok: false, errors: resolved.problems.map(format) };
@@ -52,4 +52,11 @@ export function loadConfigText(text: string, source: string, baseDir: string): L
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
+}
+
+// YAML reads bare true/false/no/123 as non-strings, which surprises people who named a command `false`.
+function explain(message: string): string {
+  return /expected string, received (boolean|number|null)/.test(message)
+    ? `${message} (put it in quotes to make it a string, e.g. 'false')`
+    : message;
 }

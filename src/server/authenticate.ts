@@ -1,7 +1,9 @@
 // One authentication request from ssh2, decided against the config: password (scrypt) or public key (authorized_keys,
 // signature verified). Unknown users cost the same and read the same as wrong passwords.
 import type { AuthContext, PublicKeyAuthContext } from 'ssh2';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
+
+const { utils } = ssh2; // ssh2 is CommonJS: its named exports are not visible to ESM imports
 import { findKey, fingerprintSha256, type AuthorizedKey } from '../auth/authorized-keys.ts';
 import { burnPasswordCheck, verifyPassword } from '../auth/password.ts';
 import type { Config, UserSpec } from '../config/types.ts';

@@ -2,7 +2,9 @@
 // as sshd-keygen does, so a fresh clone runs without a manual step.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
+
+const { utils } = ssh2; // ssh2 is CommonJS: its named exports are not visible to ESM imports
 import { fingerprintSha256 } from '../auth/authorized-keys.ts';
 
 export interface HostKey {

@@ -1,6 +1,6 @@
 // The Keyhole server: host keys, algorithms, the listener, the session registry, graceful shutdown and reload.
 import os from 'node:os';
-import { Server } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { Audit } from '../audit/audit.ts';
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
@@ -68,7 +68,7 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     resolver: realPathResolver,
     hostname: os.hostname(),
   };
-  const ssh = new Server(
+  const ssh = new ssh2.Server(
     { hostKeys: hostKeys.map((k) => k.pem), algorithms: ALGORITHMS, ident: 'Keyhole_0.1' },
     (client, info) => serveConnection(client, info, context),
   );
