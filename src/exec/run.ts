@@ -152,7 +152,7 @@ function supervise(child: ChildProcess, req: RunRequest, started: number, resolv
 function signalGroup(pid: number | undefined, sig: NodeJS.Signals | 0): boolean {
   if (pid === undefined) return false;
   try {
-    process.kill(pid, sig);
+    process.kill(-pid, sig);
     return true;
   } catch {
     return false; // ESRCH: nobody left (EPERM cannot happen: we spawned the group, or we are root)

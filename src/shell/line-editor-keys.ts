@@ -167,3 +167,33 @@ export class KeyDecoder {
     this.text = '';
   }
 }
+
+/** Type-ahead kept while the editor waits, in characters; the rest is dropped. */
+const MAX_TYPE_AHEAD = 65536;
+
+/** Keys typed while the editor waits for a command to finish, bounded; a Ctrl-C throws away those before it. */
+export class TypeAhead {
+  private keys: Key[] = [];
+  private size = 0;
+
+  /** Keeps keys for later; returns how many Ctrl-Cs were among them (they are not kept). */
+  add(keys: readonly Key[]): number {
+    let interrupts = 0;
+    for (const key of keys) {
+      if (key.type === 'key' && key.name === 'ctrl-c') {
+        [this.keys, this.size, interrupts] = [[], 0, interrupts + 1];
+      } else if (this.size < MAX_TYPE_AHEAD) {
+        this.keys.push(key);
+        this.size += key.type === 'key' ? 1 : key.text.length;
+      }
+    }
+    return interrupts;
+  }
+
+  /** The keys kept, which are then forgotten. */
+  take(): Key[] {
+    const keys = this.keys;
+    [this.keys, this.size] = [[], 0];
+    return keys;
+  }
+}

@@ -104,6 +104,19 @@ export function formatColumns(items: readonly string[], columns: number): string
   return lines;
 }
 
+/** A prompt so wide that it would leave fewer columns than this for the line loses its start. */
+const MIN_ROOM = 10;
+
+/** The prompt as shown (its start cut off when too wide) and the columns left for the line: all but the last one, so
+ * that the terminal never wraps. */
+export function promptLayout(prompt: string, columns: number): [shown: string, room: number] {
+  const usable = Math.max(1, columns - 1);
+  const chars = Array.from(prompt);
+  let start = 0;
+  while (start < chars.length && textWidth(chars, start) > usable - MIN_ROOM) start++;
+  return [chars.slice(start).join(''), Math.max(1, usable - textWidth(chars, start))];
+}
+
 /**
  * The slice of the line to show in `room` columns: starts at `scroll` when that still shows the cursor, so the view does
  * not jump at every key, and never leaves empty room on the right while text is hidden on the left. The cursor always

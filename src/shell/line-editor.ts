@@ -5,9 +5,10 @@
 // never depends on how a terminal wraps. After a line (or EOF) the editor waits: input fed meanwhile is kept as
 // type-ahead (Ctrl-C aside, which is reported at once), and `prompt()` shows the next prompt and replays it, so a
 // pasted script runs one line at a time.
-import { KeyDecoder, type Key } from './line-editor-keys.ts';
-import { fitView, formatColumns, textWidth } from './line-editor-text.ts';
+import { KeyDecoder, TypeAhead, type Key } from './line-editor-keys.ts';
+import { fitView, formatColumns, promptLayout, textWidth } from './line-editor-text.ts';
 import { completeWord, editKey, insertText, pastedText, type Edit, type Line } from './line-editor-edit.ts';
+import { History } from './line-editor-history.ts';
 
 export interface LineEditorOptions {
   /** Plain text, no escape sequences (its width is measured): e.g. 'alice@host$ '. */
@@ -32,24 +33,17 @@ export interface EditorState {
   readonly mode: 'editing' | 'waiting';
 }
 
-/** A prompt so wide that it would leave fewer columns than this for the line loses its start. */
-const MIN_ROOM = 10;
-/** Type-ahead kept while waiting, in characters; the rest is dropped. */
-const MAX_PENDING = 65536;
 /** Candidates listed at most on a second Tab. */
 const MAX_LISTED = 100;
 
 export class LineEditor {
   private readonly decoder = new KeyDecoder();
-  private readonly hist: string[] = [];
   private readonly opts: Required<Omit<LineEditorOptions, 'complete'>> & Pick<LineEditorOptions, 'complete'>;
   private chars: readonly string[] = [];
   private cursor = 0;
-  private histIndex = 0;
-  private draft: readonly string[] = [];
+  private readonly hist: History;
   private mode: 'editing' | 'waiting' = 'waiting';
-  private pending: Key[] = [];
-  private pendingSize = 0;
+  private readonly typeAhead = new TypeAhead();
   private lastWasTab = false;
   private scroll = 0;
   private shownPrompt = '';
@@ -65,12 +59,13 @@ export class LineEditor {
       historySize: checkCount('historySize', opts.historySize ?? 500, 0),
       maxLineBytes: checkCount('maxLineBytes', opts.maxLineBytes ?? 8192, 1),
     };
-    this.layout();
+    this.hist = new History(this.opts.historySize);
+    this.relayout();
   }
 
   /** Lines entered, oldest first. */
   get history(): readonly string[] {
-    return this.hist;
+    return this.hist.lines;
   }
 
   /** The line being edited, for tests and for callers that want to keep a half-typed line. */
@@ -93,9 +88,7 @@ export class LineEditor {
     if (this.mode === 'editing') return (this.redraw(), []);
     this.mode = 'editing';
     this.reset();
-    const keys = this.pending;
-    [this.pending, this.pendingSize] = [[], 0];
-    return this.run(keys);
+    return this.run(this.typeAhead.take());
   }
 
   /** Processes typed bytes; returns what they completed, in order. */
@@ -133,20 +126,12 @@ export class LineEditor {
     return events;
   }
 
-  // Keeps keys typed while waiting, except Ctrl-C, which throws the type-ahead away and is reported at once.
+  // Keeps keys typed while waiting, except Ctrl-C, which is reported at once (to stop the command).
   private queue(keys: readonly Key[]): EditorEvent[] {
-    const events: EditorEvent[] = [];
-    for (const key of keys) {
-      if (key.type === 'key' && key.name === 'ctrl-c') {
-        [this.pending, this.pendingSize] = [[], 0];
-        this.write('^C\r\n');
-        events.push({ type: 'interrupt' });
-      } else if (this.pendingSize < MAX_PENDING) {
-        this.pending.push(key);
-        this.pendingSize += key.type === 'key' ? 1 : key.text.length;
-      }
-    }
-    return events;
+    return Array.from({ length: this.typeAhead.add(keys) }, () => {
+      this.write('^C\r\n');
+      return { type: 'interrupt' } as const;
+    });
   }
 
   private handle(key: Key): EditorEvent | undefined {
@@ -187,10 +172,7 @@ export class LineEditor {
   // Ends the line with Enter: reports it, remembers it, and waits for `prompt()`.
   private accept(): EditorEvent {
     const line = this.chars.join('');
-    if (line.trim() !== '' && line !== this.hist[this.hist.length - 1] && this.opts.historySize > 0) {
-      this.hist.push(line);
-      if (this.hist.length > this.opts.historySize) this.hist.shift();
-    }
+    this.hist.add(line);
     this.write('\r\n');
     this.mode = 'waiting';
     return { type: 'line', line };
@@ -198,12 +180,9 @@ export class LineEditor {
 
   // Up (-1) and Down (+1) through history; below the newest entry is the line that was being typed.
   private recall(step: -1 | 1): undefined {
-    const to = this.histIndex + step;
-    if (to < 0 || to > this.hist.length) return;
-    if (this.histIndex === this.hist.length) this.draft = this.chars;
-    this.histIndex = to;
-    this.chars = to === this.hist.length ? this.draft : Array.from(this.hist[to] ?? '');
-    this.cursor = this.chars.length;
+    const chars = this.hist.step(this.chars, step);
+    if (!chars) return;
+    [this.chars, this.cursor] = [chars, chars.length];
     this.redraw();
   }
 
@@ -236,23 +215,14 @@ export class LineEditor {
   }
 
   private reset(): void {
-    [this.chars, this.cursor, this.scroll, this.draft, this.histIndex] = [[], 0, 0, [], this.hist.length];
+    [this.chars, this.cursor, this.scroll] = [[], 0, 0];
+    this.hist.rewind();
     this.redraw();
   }
 
   private relayout(): void {
-    this.layout();
+    [this.shownPrompt, this.room] = promptLayout(this.opts.prompt, this.opts.columns);
     if (this.mode === 'editing') this.redraw();
-  }
-
-  // Cuts the start off a prompt too wide to leave MIN_ROOM columns for the line; nothing goes in the last column.
-  private layout(): void {
-    const usable = Math.max(1, this.opts.columns - 1);
-    const prompt = Array.from(this.opts.prompt);
-    let start = 0;
-    while (start < prompt.length && textWidth(prompt, start) > usable - MIN_ROOM) start++;
-    this.shownPrompt = prompt.slice(start).join('');
-    this.room = Math.max(1, usable - textWidth(prompt, start));
   }
 }
 

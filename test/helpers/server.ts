@@ -30,8 +30,16 @@ export interface TestServer {
 
 let hashes: Promise<[string, string]> | null = null;
 
-/** Writes a config in the documented shape under a temp dir, plus `extra` YAML, and starts the server. */
-export async function startTestServer(extra = ''): Promise<TestServer> {
+export interface TestConfig {
+  readonly dir: string;
+  readonly srv: string;
+  readonly yaml: string;
+  readonly configFile: string;
+  readonly keys: TestServer['keys'];
+}
+
+/** Writes a config in the documented shape under a temp dir, plus `extra` YAML, with keys made by ssh-keygen. */
+export async function writeTestConfig(extra = ''): Promise<TestConfig> {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyhole-test-'));
   const srv = path.join(dir, 'srv');
   mkdirSync(path.join(srv, 'sub'), { recursive: true });
@@ -65,6 +73,12 @@ commands:
 ${extra}`;
   const configFile = path.join(dir, 'keyhole.yaml');
   writeFileSync(configFile, yaml);
+  return { dir, srv, yaml, configFile, keys };
+}
+
+/** Writes the test config and starts the server in this process, with an in-memory audit. */
+export async function startTestServer(extra = ''): Promise<TestServer> {
+  const { dir, srv, yaml, configFile, keys } = await writeTestConfig(extra);
   const loaded = loadConfigText(yaml, configFile, dir);
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const audit = new MemoryAudit();

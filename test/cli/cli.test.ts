@@ -1,0 +1,77 @@
+// The keyhole program's offline commands: hash-password, check-config, check-policy.
+import test from 'ava';
+import { rmSync, writeFileSync } from 'node:fs';
+import { verifyPassword } from '../../src/auth/password.ts';
+import { runKeyhole } from '../helpers/cli.ts';
+import { writeTestConfig } from '../helpers/server.ts';
+
+test('hash-password reads one line from stdin and prints a verifiable scrypt hash', async (t) => {
+  const r = await runKeyhole(['hash-password'], 's3cret\n');
+  t.is(r.code, 0, r.stderr);
+  const hash = r.stdout.trim();
+  t.regex(hash, /^\$scrypt\$/);
+  t.true(await verifyPassword('s3cret', hash));
+});
+
+test('hash-password refuses an empty password', async (t) => {
+  const r = await runKeyhole(['hash-password'], '\n');
+  t.is(r.code, 1);
+  t.regex(r.stderr, /no password given/);
+});
+
+test('check-config accepts the documented shape and summarises users', async (t) => {
+  const config = await writeTestConfig();
+  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const r = await runKeyhole(['check-config', config.configFile]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /user boss: role admin \(admin\), password \+ 1 key\(s\)/);
+});
+
+test('check-config names the file, line and field of each problem', async (t) => {
+  const config = await writeTestConfig();
+  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const bad = `${config.dir}/bad.yaml`;
+  writeFileSync(
+    bad,
+    [
+      'users:',
+      '  eve: { password: hunter2, role: operator }',
+      'roles:',
+      '  operator: { commands: [nosuch] }',
+      'commands:',
+      '  ls: { program: /no/such/ls, paths: [relative] }',
+    ].join('\n'),
+  );
+  const r = await runKeyhole(['check-config', bad]);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /bad\.yaml:2: users\.eve\.password: must be a hash from `keyhole hash-password`/);
+  t.regex(r.stderr, /bad\.yaml:4: roles\.operator\.commands\.0: command 'nosuch' is not defined/);
+  t.regex(r.stderr, /bad\.yaml:6: commands\.ls\.program: program '\/no\/such\/ls' was not found/);
+  t.regex(r.stderr, /bad\.yaml:6: commands\.ls\.paths\.0: path roots must be absolute/);
+});
+
+test('check-config reports unknown fields and YAML syntax errors with a line', async (t) => {
+  const config = await writeTestConfig();
+  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const bad = `${config.dir}/bad.yaml`;
+  writeFileSync(bad, 'users: {}\nroles: {}\ncommands: {}\nlisten: { hots: x }\n');
+  const r = await runKeyhole(['check-config', bad]);
+  t.regex(r.stderr, /bad\.yaml:4: listen: Unrecognized key: "hots"/);
+  writeFileSync(bad, 'users: {\n  a: [\n');
+  const r2 = await runKeyhole(['check-config', bad]);
+  t.is(r2.code, 1);
+  t.regex(r2.stderr, /bad\.yaml:\d+: /);
+});
+
+test('check-policy says allow or deny and why, with the exit code of the decision', async (t) => {
+  const config = await writeTestConfig();
+  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const allow = await runKeyhole(['check-policy', '--config', config.configFile, 'deploy', '--', 'ls', '-la', config.srv]);
+  t.is(allow.code, 0);
+  t.regex(allow.stdout, /^allow: \/\S*ls -la \//);
+  const deny = await runKeyhole(['check-policy', '--config', config.configFile, 'deploy', '--', 'cat', '/etc/shadow']);
+  t.is(deny.code, 126);
+  t.regex(deny.stdout, /deny \(126\): path '\/etc\/shadow' is outside/);
+  const unknown = await runKeyhole(['check-policy', '--config', config.configFile, 'deploy', '--', 'vi']);
+  t.is(unknown.code, 127);
+});
