@@ -17,7 +17,17 @@ export type AuditEvent =
       keyType?: string;
     }
   | { event: 'session-start'; session: string; user: string; role: string; addr: string; client?: string }
-  | { event: 'command'; session: string; user: string; argv: readonly string[]; line?: string; allowed: boolean; reason?: string; code?: number; via: Via }
+  | {
+      event: 'command';
+      session: string;
+      user: string;
+      argv: readonly string[];
+      line?: string;
+      allowed: boolean;
+      reason?: string;
+      code?: number;
+      via: Via;
+    }
   | {
       event: 'exit';
       session: string;

@@ -24,13 +24,19 @@ export async function checkConfigCommand(file: string): Promise<void> {
   out(`listen ${config.listen.host}:${config.listen.port}; audit ${config.audit.file ?? 'to stderr'}`);
   for (const user of config.users.values()) {
     const role = config.roles.get(user.role)!;
-    const methods = [user.passwordHash ? 'password' : '', user.authorizedKeys.length ? `${user.authorizedKeys.length} key(s)` : '']
+    const methods = [
+      user.passwordHash ? 'password' : '',
+      user.authorizedKeys.length ? `${user.authorizedKeys.length} key(s)` : '',
+    ]
       .filter(Boolean)
       .join(' + ');
     const commands = allowedCommands({ user: user.name, role }, config.commands).map((c) => c.name);
-    out(`user ${user.name}: role ${role.name}${role.admin ? ' (admin)' : ''}, ${methods}; may run ${commands.join(' ') || 'nothing'}`);
+    out(
+      `user ${user.name}: role ${role.name}${role.admin ? ' (admin)' : ''}, ${methods}; may run ${commands.join(' ') || 'nothing'}`,
+    );
   }
-  for (const command of config.commands.values()) out(`command ${command.name}: ${command.program}; ${describeRule(command)}`);
+  for (const command of config.commands.values())
+    out(`command ${command.name}: ${command.program}; ${describeRule(command)}`);
 }
 
 /** Says whether a user may run a command line, and why, without running it. Exit 0 allowed, 126/127 refused. */
@@ -40,7 +46,9 @@ export async function checkPolicyCommand(file: string, userName: string, argv: s
   if (!user) fail(`no user '${userName}' in ${file}`);
   const role = config.roles.get(user.role)!;
   if (argv[0] !== undefined && RESERVED_NAMES.includes(argv[0])) {
-    process.stdout.write(`builtin: '${argv[0]}' is a Keyhole builtin${role.admin ? '' : ' (admin builtins need admin rights)'}\n`);
+    process.stdout.write(
+      `builtin: '${argv[0]}' is a Keyhole builtin${role.admin ? '' : ' (admin builtins need admin rights)'}\n`,
+    );
     return;
   }
   const decision = decide({ user: user.name, role }, argv, config.commands, realPathResolver, config.cwd);

@@ -33,7 +33,9 @@ program
   .requiredOption('-c, --config <file>', 'YAML config file')
   .argument('<user>', 'the Keyhole user')
   .argument('<command...>', 'the command line, after --')
-  .action(async (user: string, command: string[], opts: { config: string }) => checkPolicyCommand(opts.config, user, command));
+  .action(async (user: string, command: string[], opts: { config: string }) =>
+    checkPolicyCommand(opts.config, user, command),
+  );
 
 try {
   await program.parseAsync(process.argv);

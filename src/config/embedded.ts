@@ -37,7 +37,10 @@ commands:
 
 /** Loads the embedded default; commands whose program this machine lacks (uptime without procps) are left out. */
 export function loadEmbeddedConfig(): LoadResult {
-  const raw = parse(EMBEDDED) as { commands: Record<string, { program: string }>; roles: { operator: { commands: string[] } } };
+  const raw = parse(EMBEDDED) as {
+    commands: Record<string, { program: string }>;
+    roles: { operator: { commands: string[] } };
+  };
   for (const [name, spec] of Object.entries(raw.commands)) {
     if (existsSync(spec.program)) continue;
     delete raw.commands[name];

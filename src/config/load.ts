@@ -44,7 +44,12 @@ export function loadConfigText(text: string, source: string, baseDir: string): L
   };
   const parsed = rawConfigSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => format({ path: i.path as (string | number)[], message: explain(i.message) })) };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) =>
+        format({ path: i.path as (string | number)[], message: explain(i.message) }),
+      ),
+    };
   }
   const resolved = resolveConfig(parsed.data, baseDir, source);
   return resolved.ok ? resolved : { ok: false, errors: resolved.problems.map(format) };

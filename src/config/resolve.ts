@@ -89,7 +89,10 @@ function resolveCommands(raw: Record<string, RawCommand>, searchPath: string, pr
     const patterns = (spec.patterns ?? []).map((p, i) => compilePattern(p, [...at, 'patterns', i], problems));
     const hasRules = spec.flags !== undefined || spec.paths !== undefined || spec.patterns !== undefined;
     if (spec.args !== undefined && hasRules) {
-      problems.push({ path: [...at, 'args'], message: `'args: ${spec.args}' cannot be combined with flags, paths or patterns` });
+      problems.push({
+        path: [...at, 'args'],
+        message: `'args: ${spec.args}' cannot be combined with flags, paths or patterns`,
+      });
     }
     let timeoutMs: number | undefined;
     if (spec.timeout !== undefined) {
@@ -130,7 +133,10 @@ function resolveProgram(program: string, searchPath: string, at: (string | numbe
       // not this one: try the next PATH entry
     }
   }
-  problems.push({ path: at, message: `program '${program}' was not found or is not executable: install it or fix the path` });
+  problems.push({
+    path: at,
+    message: `program '${program}' was not found or is not executable: install it or fix the path`,
+  });
   return null;
 }
 
@@ -164,20 +170,28 @@ function resolveRoles(raw: RawConfig['roles'], commands: ReadonlyMap<string, Com
     const spec = raw[name];
     if (!spec) return null;
     if (trail.includes(name)) {
-      problems.push({ path: ['roles', name, 'inherits'], message: `inheritance cycle: ${[...trail, name].join(' -> ')}` });
+      problems.push({
+        path: ['roles', name, 'inherits'],
+        message: `inheritance cycle: ${[...trail, name].join(' -> ')}`,
+      });
       return null;
     }
     const names = new Set<string>();
     let admin = spec.admin ?? false;
     (spec.inherits ?? []).forEach((parent, i) => {
-      if (!raw[parent]) problems.push({ path: ['roles', name, 'inherits', i], message: `role '${parent}' is not defined under roles` });
+      if (!raw[parent])
+        problems.push({ path: ['roles', name, 'inherits', i], message: `role '${parent}' is not defined under roles` });
       const inherited = visit(parent, [...trail, name]);
       inherited?.commands.forEach((c) => names.add(c));
       admin ||= inherited?.admin ?? false;
     });
     (spec.commands ?? []).forEach((command, i) => {
       if (commands.has(command)) names.add(command);
-      else problems.push({ path: ['roles', name, 'commands', i], message: `command '${command}' is not defined under commands` });
+      else
+        problems.push({
+          path: ['roles', name, 'commands', i],
+          message: `command '${command}' is not defined under commands`,
+        });
     });
     const role: RoleSpec = { name, commands: [...names].sort(), admin };
     roles.set(name, role);
@@ -187,15 +201,24 @@ function resolveRoles(raw: RawConfig['roles'], commands: ReadonlyMap<string, Com
   return roles;
 }
 
-function resolveUsers(raw: RawConfig['users'], roles: ReadonlyMap<string, RoleSpec>, baseDir: string, problems: Problems) {
+function resolveUsers(
+  raw: RawConfig['users'],
+  roles: ReadonlyMap<string, RoleSpec>,
+  baseDir: string,
+  problems: Problems,
+) {
   const users = new Map<string, UserSpec>();
   for (const [name, spec] of Object.entries(raw)) {
     const at = ['users', name];
-    if (!roles.has(spec.role)) problems.push({ path: [...at, 'role'], message: `role '${spec.role}' is not defined under roles` });
+    if (!roles.has(spec.role))
+      problems.push({ path: [...at, 'role'], message: `role '${spec.role}' is not defined under roles` });
     if (spec.password !== undefined) checkHash(spec.password, [...at, 'password'], problems);
     const authorizedKeys = readKeys(spec.authorizedKeys, baseDir, [...at, 'authorizedKeys'], problems);
     if (spec.password === undefined && spec.authorizedKeys === undefined) {
-      problems.push({ path: at, message: 'has neither password nor authorizedKeys: give one, or the user cannot log in' });
+      problems.push({
+        path: at,
+        message: 'has neither password nor authorizedKeys: give one, or the user cannot log in',
+      });
     }
     users.set(name, { name, role: spec.role, passwordHash: spec.password, authorizedKeys });
   }
@@ -221,6 +244,7 @@ function readKeys(value: string | string[] | undefined, baseDir: string, at: (st
   }
   const parsed = parseAuthorizedKeys(text, source);
   for (const error of parsed.errors) problems.push({ path: at, message: error });
-  if (parsed.keys.length === 0 && parsed.errors.length === 0) problems.push({ path: at, message: `no keys in ${source}` });
+  if (parsed.keys.length === 0 && parsed.errors.length === 0)
+    problems.push({ path: at, message: `no keys in ${source}` });
   return parsed.keys;
 }

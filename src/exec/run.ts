@@ -225,7 +225,7 @@ function forward(src: Readable, dest: NodeJS.WritableStream, budget: OutputBudge
     dest.once('drain', onDrain);
     if (!stopping) src.pause();
   };
-  const onClose = (): void => void src.resume(); // nobody will drain a closed destination: read and drop the rest
+  const onClose = (): void => {}; // nobody will drain a closed destination: read and drop the rest
   src.on('data', onData);
   dest.on('close', onClose);
   return {

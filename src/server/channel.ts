@@ -4,6 +4,7 @@ import type { ServerChannel, Session } from 'ssh2';
 import type { Via } from '../audit/events.ts';
 import type { Config } from '../config/types.ts';
 import { evaluate } from '../shell/evaluate.ts';
+import { findControlChar } from '../shell/tokenize.ts';
 import { startInteractiveShell } from '../shell/interactive.ts';
 import { runPlainShell } from '../shell/plain.ts';
 import type { ShellIO, ShellSession } from '../shell/session.ts';
@@ -110,7 +111,7 @@ function ptyIO(channel: ServerChannel): ShellIO {
 }
 
 function acceptsEnv(patterns: readonly string[], key: string, value: string): boolean {
-  if (value.length > MAX_ENV_VALUE || /[\u0000-\u001f\u007f]/.test(value)) return false;
+  if (value.length > MAX_ENV_VALUE || findControlChar(value) >= 0) return false;
   return patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
 }
 

@@ -123,7 +123,12 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
   client.on('request', (_accept, reject, name) => (refused(name), reject?.()));
   client.on('openssh.streamlocal', (_accept, reject) => (refused('streamlocal'), reject()));
 
-  const shellSession = (s: LiveSession, via: ShellSession['via'], clientEnv: Record<string, string>, signal: AbortSignal): ShellSession => {
+  const shellSession = (
+    s: LiveSession,
+    via: ShellSession['via'],
+    clientEnv: Record<string, string>,
+    signal: AbortSignal,
+  ): ShellSession => {
     const user = server.config().users.get(s.user) ?? { name: s.user, role: s.role, authorizedKeys: [] };
     return {
       id: s.id,
@@ -151,7 +156,14 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
     if (live) server.registry.remove(live.id);
     const reason = live?.command ? 'closed while a command ran' : 'closed';
     void server.audit
-      .record({ event: 'disconnect', conn, session: live?.id, user: live?.user, reason, durationMs: Date.now() - startedAt })
+      .record({
+        event: 'disconnect',
+        conn,
+        session: live?.id,
+        user: live?.user,
+        reason,
+        durationMs: Date.now() - startedAt,
+      })
       .catch(() => undefined);
   });
 

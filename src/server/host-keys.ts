@@ -30,7 +30,9 @@ export function loadHostKeys(files: readonly string[]): HostKey[] {
 
 function generateHostKey(file: string): void {
   if (!file.endsWith('ed25519_key') && !path.basename(file).includes('ed25519')) {
-    throw new Error(`host key ${file} does not exist; only ed25519 keys are generated: name it *_ed25519_key or create it with ssh-keygen`);
+    throw new Error(
+      `host key ${file} does not exist; only ed25519 keys are generated: name it *_ed25519_key or create it with ssh-keygen`,
+    );
   }
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const pair = utils.generateKeyPairSync('ed25519', { comment: 'keyhole host key' });

@@ -97,7 +97,11 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     });
   });
   const address = ssh.address() as { address: string; port: number };
-  await options.audit.record({ event: 'server-start', listen: `${address.address}:${address.port}`, config: config.source });
+  await options.audit.record({
+    event: 'server-start',
+    listen: `${address.address}:${address.port}`,
+    config: config.source,
+  });
   return {
     host: address.address,
     port: address.port,

@@ -66,7 +66,16 @@ test('check-config reports unknown fields and YAML syntax errors with a line', a
 test('check-policy says allow or deny and why, with the exit code of the decision', async (t) => {
   const config = await writeTestConfig();
   t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
-  const allow = await runKeyhole(['check-policy', '--config', config.configFile, 'deploy', '--', 'ls', '-la', config.srv]);
+  const allow = await runKeyhole([
+    'check-policy',
+    '--config',
+    config.configFile,
+    'deploy',
+    '--',
+    'ls',
+    '-la',
+    config.srv,
+  ]);
   t.is(allow.code, 0);
   t.regex(allow.stdout, /^allow: \/\S*ls -la \//);
   const deny = await runKeyhole(['check-policy', '--config', config.configFile, 'deploy', '--', 'cat', '/etc/shadow']);

@@ -233,6 +233,14 @@ test('does not write to a destination that is already destroyed', async (t) => {
   t.is(r.stdoutBytes, 0);
 });
 
+test('a destination that closes while full lets the run finish', async (t) => {
+  // Takes one write and never finishes it, then goes away as a channel closed by its client would.
+  const closing: Writable = new Writable({ highWaterMark: 1024, write: () => setImmediate(() => closing.destroy()) });
+  const r = await run('/usr/bin/head', ['-c', '1000000', '/dev/zero'], { stdout: closing }).done;
+  t.is(r.code, 0);
+  t.true(r.stdoutBytes < 1_000_000);
+});
+
 test('a destination that never drains does not stop a timeout from ending the run', async (t) => {
   const stalled = new Writable({ highWaterMark: 1024, write: () => {} });
   const r = await run('/usr/bin/yes', [], { stdout: stalled, timeoutMs: 200 }).done;

@@ -16,17 +16,27 @@ export interface ServeProcess {
 
 /** Starts `keyhole serve --config FILE` and resolves once it listens (the port is read from its log). */
 export async function startServeProcess(configFile: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [KEYHOLE_BIN, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [KEYHOLE_BIN, 'serve', '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = new Screen(child.stdout!, child.stderr!);
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const listening = log.waitFor(/listening on [\d.]+:(\d+)/);
-  const text = await Promise.race([listening, exited.then((code) => Promise.reject(new Error(`keyhole exited ${code}: ${log.text}`)))]);
+  const text = await Promise.race([
+    listening,
+    exited.then((code) => Promise.reject(new Error(`keyhole exited ${code}: ${log.text}`))),
+  ]);
   const port = Number(/listening on [\d.]+:(\d+)/.exec(text)![1]);
   return { child, port, log, exited };
 }
 
 /** Runs `keyhole ARGS...` to completion with optional stdin; resolves with its output and exit code. */
-export function runKeyhole(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runKeyhole(
+  args: string[],
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [KEYHOLE_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -56,7 +56,12 @@ export function collect(channel: ClientChannel): Promise<ExecResult> {
 }
 
 /** Connects, runs one command and disconnects, with ssh2. */
-export async function ssh2Exec(port: number, username: string, creds: Credentials, command: string): Promise<ExecResult> {
+export async function ssh2Exec(
+  port: number,
+  username: string,
+  creds: Credentials,
+  command: string,
+): Promise<ExecResult> {
   const client = await connectSsh2(port, username, creds);
   try {
     return await execOn(client, command);
@@ -66,11 +71,16 @@ export async function ssh2Exec(port: number, username: string, creds: Credential
 }
 
 const SSH_OPTIONS = [
-  '-o', 'StrictHostKeyChecking=no',
-  '-o', 'UserKnownHostsFile=/dev/null',
-  '-o', 'LogLevel=ERROR',
-  '-o', 'ConnectTimeout=10',
-  '-o', 'BatchMode=no',
+  '-o',
+  'StrictHostKeyChecking=no',
+  '-o',
+  'UserKnownHostsFile=/dev/null',
+  '-o',
+  'LogLevel=ERROR',
+  '-o',
+  'ConnectTimeout=10',
+  '-o',
+  'BatchMode=no',
 ];
 
 /** Arguments and environment for the OpenSSH client: a key with IdentitiesOnly, or a password through SSH_ASKPASS. */
@@ -101,16 +111,27 @@ export function opensshExec(
 ): Promise<ExecResult> {
   const { args, env } = opensshArgs(port, user, creds, dir, extra);
   return new Promise((resolve) => {
-    const child = execFile('ssh', command === null ? args : [...args, command], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ stdout, stderr, code });
-    });
+    const child = execFile(
+      'ssh',
+      command === null ? args : [...args, command],
+      { env, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ stdout, stderr, code });
+      },
+    );
     child.stdin?.end();
   });
 }
 
 /** Starts the OpenSSH client with a pty (-tt) for keystroke-driven tests; the caller writes to stdin. */
-export function opensshInteractive(port: number, user: string, creds: Credentials, dir: string, command?: string): ChildProcess {
+export function opensshInteractive(
+  port: number,
+  user: string,
+  creds: Credentials,
+  dir: string,
+  command?: string,
+): ChildProcess {
   const { args, env } = opensshArgs(port, user, creds, dir, ['-tt']);
   return spawn('ssh', command ? [...args, command] : args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
 }

@@ -3,7 +3,10 @@ import type { Readable } from 'node:stream';
 
 // Strips ANSI escape sequences and carriage returns so tests can match on visible text.
 export function visible(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[()][A-Z0-9]/g, '').replace(/\r/g, '');
+  return text
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/\x1b[()][A-Z0-9]/g, '')
+    .replace(/\r/g, '');
 }
 
 export class Screen {

@@ -10,14 +10,26 @@ test.before(async (t) => {
 test.after.always(async (t) => t.context.s?.close());
 
 type Client = 'ssh2' | 'openssh';
-const run = (t: ExecutionContext<{ s: TestServer }>, client: Client, user: string, creds: Credentials, command: string) => {
+const run = (
+  t: ExecutionContext<{ s: TestServer }>,
+  client: Client,
+  user: string,
+  creds: Credentials,
+  command: string,
+) => {
   const { s } = t.context;
   return client === 'ssh2' ? ssh2Exec(s.port, user, creds, command) : opensshExec(s.port, user, creds, s.dir, command);
 };
 const asDeploy = (t: ExecutionContext<{ s: TestServer }>): Credentials => ({ privateKey: t.context.s.keys.deploy });
 
 const status = test.macro({
-  async exec(t, client: Client, command: string, code: number, check?: (r: ExecResult, t: ExecutionContext<{ s: TestServer }>) => void) {
+  async exec(
+    t,
+    client: Client,
+    command: string,
+    code: number,
+    check?: (r: ExecResult, t: ExecutionContext<{ s: TestServer }>) => void,
+  ) {
     const r = await run(t, client, 'deploy', asDeploy(t), command.replaceAll('$SRV', t.context.s.srv));
     t.is(r.code, code, `stderr: ${r.stderr}`);
     check?.(r, t);
@@ -46,7 +58,11 @@ for (const client of ['ssh2', 'openssh'] as const) {
 
 test('the environment of a command is the configured one, not the server’s', async (t) => {
   const r = await run(t, 'ssh2', 'deploy', asDeploy(t), 'sh-env');
-  const names = r.stdout.trim().split('\n').map((l) => l.split('=')[0]).sort();
+  const names = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split('=')[0])
+    .sort();
   t.deepEqual(names, ['KEYHOLE_SESSION', 'KEYHOLE_USER', 'LANG', 'PATH']);
   t.true(r.stdout.includes('KEYHOLE_USER=deploy'));
 });
@@ -60,7 +76,9 @@ test('a password login works with OpenSSH through SSH_ASKPASS', async (t) => {
 test('a wrong password is refused (OpenSSH exits 255) and audited', async (t) => {
   const r = await run(t, 'openssh', 'alice', { password: 'wrong' }, 'echo hi');
   t.is(r.code, 255);
-  const audit = await t.context.s.waitForAudit((a) => a.event === 'auth' && a.user === 'alice' && a.method === 'password' && !a.ok);
+  const audit = await t.context.s.waitForAudit(
+    (a) => a.event === 'auth' && a.user === 'alice' && a.method === 'password' && !a.ok,
+  );
   t.like(audit, { method: 'password', reason: 'wrong password' });
 });
 

@@ -66,4 +66,3 @@ function childPidOf(name: string): number | undefined {
     .filter(([, comm]) => comm === name)
     .map(([pid]) => Number(pid))[0];
 }
-

@@ -18,7 +18,9 @@ test('local port forwarding (direct-tcpip) is refused; OpenSSH -W exits 255', as
   t.is(r.code, 255);
   const client = await deploy(s);
   t.teardown(() => client.end());
-  const err = await new Promise<Error | undefined>((resolve) => client.forwardOut('127.0.0.1', 0, '127.0.0.1', 22, (e) => resolve(e)));
+  const err = await new Promise<Error | undefined>((resolve) =>
+    client.forwardOut('127.0.0.1', 0, '127.0.0.1', 22, (e) => resolve(e)),
+  );
   t.truthy(err);
   await s.waitForAudit((a) => a.event === 'request-refused' && a.request === 'direct-tcpip');
 });
@@ -41,7 +43,11 @@ test('sftp is refused', async (t) => {
 
 test('agent forwarding is refused but the command still runs', async (t) => {
   const { s } = t.context;
-  const r = await opensshExec(s.port, 'deploy', { privateKey: s.keys.deploy }, s.dir, 'echo ok', ['-A', '-o', 'ForwardAgent=yes']);
+  const r = await opensshExec(s.port, 'deploy', { privateKey: s.keys.deploy }, s.dir, 'echo ok', [
+    '-A',
+    '-o',
+    'ForwardAgent=yes',
+  ]);
   t.is(r.code, 0);
   t.is(r.stdout, 'ok\n');
 });

@@ -21,7 +21,6 @@ export class Screen {
   constructor(readonly columns: number) {}
 
   write(data: string): void {
-    // eslint-disable-next-line no-control-regex -- a terminal's input is control sequences
     for (const [part, n, op] of data.matchAll(/\x1b\[(\d*)([A-Za-z])|[\s\S]/gu)) {
       if (op) this.control(op, Number(n || 1));
       else if (part === '\r') this.col = 0;

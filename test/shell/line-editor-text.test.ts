@@ -67,5 +67,5 @@ test('leaves all but the last column after the prompt for the line', (t) => {
 });
 
 test('cuts the start off a prompt that would leave under 10 columns', (t) => {
-  t.deepEqual(promptLayout('alice@host$ ', 16), ['host$ ', 9]);
+  t.deepEqual(promptLayout('alice@host$ ', 17), ['host$ ', 10]);
 });
