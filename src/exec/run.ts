@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { basename, isAbsolute } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface RunRequest {
   /** Absolute path of the program; the child sees its basename as argv[0]. */
@@ -114,10 +114,7 @@ function supervise(child: ChildProcess, req: RunRequest, started: number, resolv
   const timer = req.timeoutMs > 0 ? setTimeout(() => terminate('timedOut'), req.timeoutMs) : undefined;
   const onAbort = (): void => terminate('canceled');
   req.signal?.addEventListener('abort', onAbort, { once: true });
-  if (req.stdin && child.stdin) {
-    child.stdin.on('error', () => {}); // EPIPE when the program exits without reading all of its input
-    req.stdin.pipe(child.stdin);
-  }
+  const unpipeStdin = pipeStdin(req.stdin, child.stdin);
 
   const finish = (result: RunResult): void => {
     if (done) return;
@@ -125,7 +122,7 @@ function supervise(child: ChildProcess, req: RunRequest, started: number, resolv
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);
     for (const f of forwarders) f.detach();
-    if (req.stdin && child.stdin) req.stdin.unpipe(child.stdin);
+    unpipeStdin();
     if (!signalGroup(pid, 0)) clearTimeout(killTimer); // keep the SIGKILL only for members that outlived the leader
     resolve(result);
   };
@@ -135,17 +132,22 @@ function supervise(child: ChildProcess, req: RunRequest, started: number, resolv
     if (child.pid === undefined) finish(spawnFailed(req, err, started));
   });
   child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
-    finish({
-      ...blank(started),
-      code,
-      signal,
+    const [out, err] = forwarders as [Forwarder, Forwarder];
+    const flags = {
       timedOut: stopped === 'timedOut',
       truncated: stopped === 'truncated',
       canceled: stopped === 'canceled',
-      stdoutBytes: forwarders[0]!.bytes,
-      stderrBytes: forwarders[1]!.bytes,
-    });
+    };
+    finish({ ...blank(started), code, signal, ...flags, stdoutBytes: out.bytes, stderrBytes: err.bytes });
   });
+}
+
+// Feeds the client's input to the program; returns how to stop doing so.
+function pipeStdin(src: NodeJS.ReadableStream | null | undefined, dest: Writable | null): () => void {
+  if (!src || !dest) return () => {};
+  dest.on('error', () => {}); // EPIPE when the program exits without reading all of its input
+  src.pipe(dest);
+  return () => void src.unpipe(dest);
 }
 
 // Sends a signal to a whole process group; false when the group no longer exists.
@@ -225,7 +227,7 @@ function forward(src: Readable, dest: NodeJS.WritableStream, budget: OutputBudge
     dest.once('drain', onDrain);
     if (!stopping) src.pause();
   };
-  const onClose = (): void => {}; // nobody will drain a closed destination: read and drop the rest
+  const onClose = (): void => void src.resume(); // nobody will drain a closed destination: read and drop the rest
   src.on('data', onData);
   dest.on('close', onClose);
   return {

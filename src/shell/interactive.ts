@@ -10,7 +10,6 @@ import { currentRole, type ShellIO, type ShellSession } from './session.ts';
 import { flushed, ttyOutput } from './tty-output.ts';
 
 const CTRL_C = 0x03;
-const MAX_TYPE_AHEAD = 64 * 1024;
 
 export interface Terminal {
   /** The channel: keystrokes in, screen bytes out. */
@@ -36,17 +35,21 @@ export function startInteractiveShell(session: ShellSession, term: Terminal): In
     complete: (line, cursor) => completeCommand(session, line, cursor),
   });
   let lastCode = 0;
-  let running: { interrupt: AbortController; stdin: PassThrough } | null = null;
+  // stdin exists only once evaluate asks for it (a command marked interactive); other keys go to the editor.
+  let running: { interrupt: AbortController; stdin: PassThrough | null } | null = null;
   let secret: ((data: Buffer) => void) | null = null;
-  let typeAhead: Buffer[] = [];
+  let closed = false;
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
+  const pending: EditorEvent[] = [];
 
   const io: ShellIO = {
     stdout: out,
     stderr: out,
     get stdin() {
-      return running?.stdin ?? null;
+      if (!running) return null;
+      running.stdin ??= new PassThrough();
+      return running.stdin;
     },
     flush: () => flushed(out),
     readSecret: (prompt) =>
@@ -56,33 +59,31 @@ export function startInteractiveShell(session: ShellSession, term: Terminal): In
       }),
   };
 
-  const pending: EditorEvent[] = [];
-  let closed = false;
   const end = (code: number) => {
     closed = true;
     finish(code);
   };
 
   const runLine = async (line: string) => {
-    running = { interrupt: new AbortController(), stdin: new PassThrough() };
+    running = { interrupt: new AbortController(), stdin: null };
     const result = await evaluate(line, session, io, running.interrupt.signal);
-    running.stdin.end();
+    running.stdin?.end();
     running = null;
     lastCode = result.code;
     if (result.exit) return end(result.code);
     editor.setPrompt(promptFor(session));
-    editor.prompt();
+    // The editor kept what was typed while the command ran; prompt() replays it and returns the lines it completes.
+    pending.push(...editor.prompt());
     drain();
-    const ahead = Buffer.concat(typeAhead);
-    typeAhead = [];
-    if (ahead.length > 0 && !running) onData(ahead);
   };
 
-  // Lines are run one at a time: a paste of several lines queues them behind the running one.
+  // Lines run one at a time: a paste of several lines queues them behind the running one.
   const drain = () => {
-    while (!running && !closed && pending.length > 0) {
+    while (!closed && pending.length > 0) {
       const event = pending.shift()!;
-      if (event.type === 'eof') {
+      if (event.type === 'interrupt') running?.interrupt.abort();
+      else if (running) return void pending.unshift(event);
+      else if (event.type === 'eof') {
         write('logout\r\n');
         end(lastCode);
       } else if (event.type === 'line') void runLine(event.line);
@@ -92,18 +93,15 @@ export function startInteractiveShell(session: ShellSession, term: Terminal): In
   const onData = (data: Buffer) => {
     if (closed) return;
     if (secret) return secret(data);
-    if (running) {
-      if (data.includes(CTRL_C)) running.interrupt.abort();
-      else if (typeAhead.reduce((n, b) => n + b.length, 0) < MAX_TYPE_AHEAD) typeAhead.push(data);
-      return;
-    }
+    if (running?.stdin && !data.includes(CTRL_C)) return void running.stdin.write(data);
     pending.push(...editor.feed(data));
     drain();
   };
 
   term.channel.on('data', (data: Buffer) => onData(Buffer.isBuffer(data) ? data : Buffer.from(data)));
   write(`Keyhole restricted shell. Type 'help' for the commands you may run.\r\n`);
-  editor.start();
+  pending.push(...editor.start());
+  drain();
   return { resize: (columns) => editor.setColumns(columns), done };
 }
 

@@ -57,7 +57,12 @@ function isGone(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true; // reaped between the two checks
+  }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const PF_EXITING = 0x4;
   return fields[0] === 'Z' || fields[0] === 'X' || (Number(fields[6]) & PF_EXITING) !== 0;
@@ -109,6 +114,13 @@ test('runs in the working directory it was given', async (t) => {
   const { done, stdout } = run('/bin/pwd', [], { cwd: tmpdir() });
   await done;
   t.is(stdout.text, `${tmpdir()}\n`);
+});
+
+const asRoot = process.getuid?.() === 0 ? test : test.skip;
+asRoot('runs as the given user and group', async (t) => {
+  const { done, stdout } = run('/usr/bin/id', ['-u'], { uid: 65534, gid: 65534 });
+  await done;
+  t.is(stdout.text, '65534\n');
 });
 
 test('a timeout kills the command and is reported as 124', async (t) => {

@@ -108,3 +108,18 @@ test('an admin lists two concurrent clients with sessions and show_clients', asy
     t.regex(out, new RegExp(`\\bboss\\s+admin\\b.*\\b${command}\\b`, 'm'));
   }
 });
+
+test('several lines pasted at once run one after another, and typing goes on afterwards', async (t) => {
+  const { s } = t.context;
+  const ssh = opensshInteractive(s.port, 'deploy', { privateKey: s.keys.deploy }, s.dir);
+  const screen = new Screen(ssh.stdout!, ssh.stderr!);
+  await screen.waitFor('deploy@');
+  const at = screen.mark();
+  ssh.stdin!.write('echo one\recho two\recho three\r');
+  await screen.waitFor(/^three$/m, at);
+  t.regex(screen.text.slice(at), /^one$[\s\S]*^two$[\s\S]*^three$/m);
+  ssh.stdin!.write('echo four\r');
+  await screen.waitFor(/^four$/m, at);
+  ssh.stdin!.write('exit\r');
+  t.deepEqual(await once(ssh, 'exit'), [0, null]);
+});
