@@ -39,7 +39,7 @@ export interface TestConfig {
 }
 
 /** Writes a config in the documented shape under a temp dir, plus `extra` YAML, with keys made by ssh-keygen. */
-export async function writeTestConfig(extra = ''): Promise<TestConfig> {
+export async function writeTestConfig(extra = '', extraUsers: readonly string[] = []): Promise<TestConfig> {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyhole-test-'));
   const srv = path.join(dir, 'srv');
   mkdirSync(path.join(srv, 'sub'), { recursive: true });
@@ -57,6 +57,7 @@ users:
   alice: { password: "${userHash}", role: operator }
   deploy: { authorizedKeys: ${keys.deploy}.pub, role: operator }
   boss: { password: "${userHash}", authorizedKeys: [ "${readFileSync(`${keys.boss}.pub`, 'utf8').trim()}" ], role: admin }
+${extraUsers.map((line) => `  ${line}`).join('\n')}
 roles:
   operator: { commands: [echo, date, ls, cat, sleep, 'false', slow, flood, sh-env] }
   admin: { inherits: [operator], admin: true }
@@ -77,8 +78,8 @@ ${extra}`;
 }
 
 /** Writes the test config and starts the server in this process, with an in-memory audit. */
-export async function startTestServer(extra = ''): Promise<TestServer> {
-  const { dir, srv, yaml, configFile, keys } = await writeTestConfig(extra);
+export async function startTestServer(extra = '', extraUsers: readonly string[] = []): Promise<TestServer> {
+  const { dir, srv, yaml, configFile, keys } = await writeTestConfig(extra, extraUsers);
   const loaded = loadConfigText(yaml, configFile, dir);
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const audit = new MemoryAudit();

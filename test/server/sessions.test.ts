@@ -1,0 +1,74 @@
+// Key types, the plain (no pty) shell, and `kill`: an admin ends another user's session.
+import anyTest, { type TestFn } from 'ava';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { connectSsh2, execOn, opensshArgs, opensshExec } from '../helpers/clients.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const test = anyTest as TestFn<{ s: TestServer; keys: Record<string, string> }>;
+const KEY_TYPES = {
+  rsa: ['-t', 'rsa', '-b', '3072'],
+  ecdsa: ['-t', 'ecdsa', '-b', '256'],
+  ecdsa521: ['-t', 'ecdsa', '-b', '521'],
+};
+
+test.before(async (t) => {
+  const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
+  const keys: Record<string, string> = {};
+  const lines: string[] = [];
+  for (const [name, args] of Object.entries(KEY_TYPES)) {
+    keys[name] = path.join(dir, name);
+    execFileSync('ssh-keygen', ['-q', ...args, '-N', '', '-C', name, '-f', keys[name]!]);
+    lines.push(
+      `${name}-user: { authorizedKeys: ["${readFileSync(`${keys[name]}.pub`, 'utf8').trim()}"], role: operator }`,
+    );
+  }
+  t.context.keys = keys;
+  t.context.s = await startTestServer('', lines);
+});
+test.after.always(async (t) => t.context.s?.close());
+
+for (const name of Object.keys(KEY_TYPES)) {
+  test(`OpenSSH logs in with an ${name} key (signature verified)`, async (t) => {
+    const { s, keys } = t.context;
+    const r = await opensshExec(s.port, `${name}-user`, { privateKey: keys[name]! }, s.dir, 'echo ok');
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stdout, 'ok\n');
+  });
+}
+
+test('without a pty (ssh -T), lines from stdin run in turn, with no prompt; the last status is the exit status', async (t) => {
+  const { s } = t.context;
+  const { args, env } = opensshArgs(s.port, 'deploy', { privateKey: s.keys.deploy }, s.dir, ['-T']);
+  const ssh = spawn('ssh', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  ssh.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  ssh.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  ssh.stdin.end('echo first\nid\necho "last one"\nfalse\n');
+  const [code] = await once(ssh, 'exit');
+  t.is(out, 'first\nlast one\n');
+  t.regex(err, /unknown command 'id'/);
+  t.is(code, 1);
+});
+
+test('an admin ends another session with kill; the killed client is disconnected', async (t) => {
+  const { s } = t.context;
+  const victim = await connectSsh2(s.port, 'deploy', { privateKey: s.keys.deploy });
+  victim.on('error', () => undefined);
+  const closed = once(victim, 'close');
+  const admin = await connectSsh2(s.port, 'boss', { privateKey: s.keys.boss });
+  t.teardown(() => admin.end());
+  const table = await execOn(admin, 'sessions');
+  const id = /^(s\d+)\s+deploy\s/m.exec(table.stdout)?.[1];
+  t.truthy(id, table.stdout);
+  const r = await execOn(admin, `kill ${id}`);
+  t.is(r.code, 0);
+  t.regex(r.stdout, new RegExp(`Session ${id} ended`));
+  await closed;
+  const again = await execOn(admin, `kill ${id}`);
+  t.is(again.code, 1);
+  t.regex(again.stderr, /no session/);
+});
