@@ -1,0 +1,116 @@
+// Policy -> audit -> run -> audit for one argv: the part of the pipeline that every door shares (the shell, exec and
+// the automation protocol). What to tell the user about the outcome is the caller's business.
+import { exitCodeOf, runCommand, type RunResult } from '../exec/run.ts';
+import { decide } from './policy.ts';
+import { currentRole, type ShellSession } from './session.ts';
+
+export interface ExecuteOptions {
+  /** Stops just this command (Ctrl-C, a protocol `cancel`); the session's signal stops everything. */
+  readonly interrupt?: AbortSignal;
+  /** A shorter timeout than the configured one (the protocol's timeoutMs); never a longer one. */
+  readonly timeoutMs?: number;
+  /** Extra environment from allowed client env requests, added to the config's. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Input for the command; only commands marked interactive receive it. */
+  readonly stdin?: NodeJS.ReadableStream | null;
+  /** The caller insists on giving input: a command not marked interactive is then refused instead of run. */
+  readonly requiresStdin?: boolean;
+  /** The raw line, recorded with a denial when there is no argv to record. */
+  readonly line?: string;
+}
+
+export type Execution =
+  | { readonly ran: false; readonly code: number; readonly reason: string; readonly why: 'denied' | 'unknown' | 'audit' }
+  | { readonly ran: true; readonly code: number; readonly result: RunResult; readonly timeoutMs: number };
+
+export interface Output {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** Decides, audits and runs one argv for a session. Never rejects. */
+export async function execute(
+  session: ShellSession,
+  argv: readonly string[],
+  out: Output,
+  opts: ExecuteOptions = {},
+): Promise<Execution> {
+  const config = session.config();
+  const principal = { user: session.user.name, role: currentRole(session) };
+  const decision = decide(principal, argv, config.commands, session.resolver, config.cwd);
+  if (!decision.allow) return refuse(session, argv, decision.code, decision.reason, opts.line);
+  if (opts.requiresStdin && !decision.command.interactive) {
+    return refuse(session, argv, 126, `'${argv[0]}' does not read input (it is not marked interactive)`);
+  }
+  const base = { session: session.id, user: session.user.name, argv, via: session.via } as const;
+  try {
+    await session.audit.record({ event: 'command', ...base, allowed: true });
+  } catch {
+    const reason = 'the audit log cannot be written, so no command may run: tell the administrator';
+    return { ran: false, code: 1, reason, why: 'audit' };
+  }
+  const configured = decision.command.timeoutMs ?? config.limits.commandTimeoutMs;
+  const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, configured || Infinity) : configured;
+  const signal = opts.interrupt ? AbortSignal.any([session.signal, opts.interrupt]) : session.signal;
+  const result = await runCommand({
+    program: decision.program,
+    args: decision.argv,
+    env: { ...config.env, ...opts.env, KEYHOLE_USER: session.user.name, KEYHOLE_SESSION: session.id },
+    cwd: config.cwd,
+    timeoutMs,
+    maxOutputBytes: config.limits.maxOutputBytes,
+    stdin: decision.command.interactive ? (opts.stdin ?? null) : null,
+    stdout: out.stdout,
+    stderr: out.stderr,
+    signal,
+  });
+  const code = opts.interrupt?.aborted && result.canceled ? 130 : exitCodeOf(result);
+  await recordExit(session, argv, result, code);
+  return { ran: true, code, result, timeoutMs };
+}
+
+async function refuse(
+  session: ShellSession,
+  argv: readonly string[],
+  code: number,
+  reason: string,
+  line?: string,
+): Promise<Execution> {
+  const event = {
+    event: 'command',
+    session: session.id,
+    user: session.user.name,
+    argv,
+    allowed: false,
+    reason,
+    code,
+    via: session.via,
+  } as const;
+  await session.audit.record(line === undefined ? event : { ...event, line }).catch(() => undefined);
+  return { ran: false, code, reason, why: code === 127 ? 'unknown' : 'denied' };
+}
+
+/** Audits a refusal that happened before the policy (a line that does not tokenize). */
+export function recordRefusal(session: ShellSession, line: string, reason: string, code: number): Promise<Execution> {
+  return refuse(session, [], code, reason, line);
+}
+
+async function recordExit(session: ShellSession, argv: readonly string[], r: RunResult, code: number): Promise<void> {
+  const { signal, durationMs, stdoutBytes, stderrBytes, timedOut, truncated, canceled } = r;
+  await session.audit
+    .record({
+      event: 'exit',
+      session: session.id,
+      user: session.user.name,
+      argv,
+      code,
+      signal,
+      durationMs,
+      stdoutBytes,
+      stderrBytes,
+      timedOut,
+      truncated,
+      canceled,
+    })
+    .catch(() => undefined); // the failure is visible in audit.failure; the next command is refused
+}
