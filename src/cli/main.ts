@@ -3,10 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { checkConfigCommand, checkPolicyCommand } from './check.ts';
 import { hashPasswordCommand } from './hash-password.ts';
 import { serveCommand } from './serve.ts';
+import { VERSION } from '../version.ts';
 
 const program = new Command('keyhole')
   .description('An SSH server with a restricted shell: only allow-listed commands run, audited.')
-  .version('0.1.0')
+  .version(VERSION)
   .exitOverride()
   .showHelpAfterError();
 

@@ -15,6 +15,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxSessionsPerUser: 100,
   idleTimeoutMs: 0,
   maxLineBytes: 8192,
+  maxRunsPerSession: 8,
 };
 
 export const DEFAULT_ENV: Readonly<Record<string, string>> = {

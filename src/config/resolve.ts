@@ -77,6 +77,7 @@ function resolveLimits(raw: NonNullable<RawConfig['limits']>, problems: Problems
     maxSessionsPerUser: raw.maxSessionsPerUser ?? d.maxSessionsPerUser,
     idleTimeoutMs: pick('idleTimeout', parseDuration, d.idleTimeoutMs),
     maxLineBytes: pick('maxLineBytes', parseSize, d.maxLineBytes),
+    maxRunsPerSession: raw.maxRunsPerSession ?? d.maxRunsPerSession,
   };
 }
 

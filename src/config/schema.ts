@@ -18,6 +18,7 @@ const limits = z.strictObject({
   maxSessionsPerUser: z.number().int().min(1).max(100_000).optional(),
   idleTimeout: duration.optional(),
   maxLineBytes: size.optional(),
+  maxRunsPerSession: z.number().int().min(1).max(1000).optional(),
 });
 
 const user = z.strictObject({

@@ -59,6 +59,8 @@ export interface Limits {
   readonly maxSessionsPerUser: number;
   readonly idleTimeoutMs: number;
   readonly maxLineBytes: number;
+  /** Runs in flight at once on one automation-protocol channel. */
+  readonly maxRunsPerSession: number;
 }
 
 export interface Config {

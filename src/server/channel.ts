@@ -4,7 +4,10 @@ import type { ServerChannel, Session } from 'ssh2';
 import type { Via } from '../audit/events.ts';
 import type { Config } from '../config/types.ts';
 import { evaluate } from '../shell/evaluate.ts';
-import { findControlChar } from '../shell/tokenize.ts';
+import { envAccepted } from '../shell/env.ts';
+import { PROTOCOL_NAME } from '../protocol/frames.ts';
+import { serveProtocol } from '../protocol/serve.ts';
+import { VERSION } from '../version.ts';
 import { startInteractiveShell } from '../shell/interactive.ts';
 import { runPlainShell } from '../shell/plain.ts';
 import type { ShellIO, ShellSession } from '../shell/session.ts';
@@ -26,7 +29,6 @@ export interface ChannelHost {
   addNotifier(notify: (message: string) => void): () => void;
 }
 
-const MAX_ENV_VALUE = 4096;
 const MAX_ENV_VARS = 32;
 
 /** Accepts a session channel and serves its requests until it closes. */
@@ -51,7 +53,7 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     ok?.();
   });
   session.on('env', (ok, no, info) => {
-    if (acceptsEnv(host.config().acceptEnv, info.key, info.val) && Object.keys(env).length < MAX_ENV_VARS) {
+    if (envAccepted(host.config().acceptEnv, info.key, info.val) && Object.keys(env).length < MAX_ENV_VARS) {
       env[info.key] = info.val;
       return ok?.();
     }
@@ -63,7 +65,19 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     if (['INT', 'TERM', 'KILL', 'HUP'].includes(info.name)) interrupt?.abort();
     ok?.();
   });
-  for (const request of ['x11', 'auth-agent', 'sftp', 'subsystem'] as const) {
+  session.on('subsystem', (ok, no, info) => {
+    if (info.name !== PROTOCOL_NAME || started) return (host.refused('subsystem', info.name), no?.());
+    started = true;
+    const channel = ok();
+    watch(channel, lifetime);
+    withNotifier(host, channel);
+    const shell = host.shellSession('protocol', env, signal);
+    const maxRuns = host.config().limits.maxRunsPerSession;
+    void serveProtocol(shell, channel, { serverVersion: `keyhole/${VERSION}`, maxRuns }).then((code) =>
+      finish(channel, code),
+    );
+  });
+  for (const request of ['x11', 'auth-agent', 'sftp'] as const) {
     session.on(request as 'x11', (_ok: unknown, no: (() => void) | undefined, info?: { name?: string }) => {
       host.refused(request, info?.name);
       no?.();
@@ -108,11 +122,6 @@ function plainIO(channel: ServerChannel): ShellIO {
 function ptyIO(channel: ServerChannel): ShellIO {
   const out = ttyOutput(channel);
   return { stdout: out, stderr: out, stdin: channel, flush: () => flushed(out) };
-}
-
-function acceptsEnv(patterns: readonly string[], key: string, value: string): boolean {
-  if (value.length > MAX_ENV_VALUE || findControlChar(value) >= 0) return false;
-  return patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
 }
 
 function watch(channel: ServerChannel, lifetime: AbortController): void {

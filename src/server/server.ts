@@ -6,6 +6,7 @@ import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import type { SessionControl } from '../shell/control.ts';
 import { realPathResolver } from '../shell/path-resolver.ts';
+import { VERSION } from '../version.ts';
 import { ALGORITHMS } from './algorithms.ts';
 import { serveConnection } from './connection.ts';
 import { loadHostKeys, type HostKey } from './host-keys.ts';
@@ -69,7 +70,7 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     hostname: os.hostname(),
   };
   const ssh = new ssh2.Server(
-    { hostKeys: hostKeys.map((k) => k.pem), algorithms: ALGORITHMS, ident: 'Keyhole_0.1' },
+    { hostKeys: hostKeys.map((k) => k.pem), algorithms: ALGORITHMS, ident: `Keyhole_${VERSION}` },
     (client, info) => serveConnection(client, info, context),
   );
   ssh.on('error', (err: Error) => options.log.log('error', 'listener error', { error: err.message }));

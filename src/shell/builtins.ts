@@ -4,6 +4,7 @@ import { verifyPassword } from '../auth/password.ts';
 import { allowedCommands, describeRule } from './policy.ts';
 import { currentRole, type LineResult, type ShellIO, type ShellSession } from './session.ts';
 import { formatSessionsTable } from './format.ts';
+import { killSession, listSessions, shutdownServer } from './admin.ts';
 
 type Builtin = (args: readonly string[], session: ShellSession, io: ShellIO) => Promise<LineResult>;
 
@@ -68,57 +69,30 @@ const admin: Builtin = async (_args, session, io) => {
   return { code: 0 };
 };
 
-const sessions: Builtin = async (_args, session, io) => {
-  say(io.stdout, formatSessionsTable(session.control.list(), new Date(), session.id));
-  return { code: 0 };
-};
+const sessions =
+  (action: string): Builtin =>
+  async (_args, session, io) => {
+    const listed = await listSessions(session, action);
+    if (!listed.ok) return refuse(io, listed.reason);
+    say(io.stdout, formatSessionsTable(listed.value, new Date(), session.id));
+    return { code: 0 };
+  };
 
 const kill: Builtin = async (args, session, io) => {
   if (args.length !== 1) return refuse(io, "usage: kill <session id> (see 'sessions')", 2);
-  const target = args[0]!;
-  const ok = session.control.kill(target, `killed by ${session.user.name} (${session.id})`);
-  await session.audit.record({
-    event: 'admin',
-    session: session.id,
-    user: session.user.name,
-    action: 'kill',
-    target,
-    ok,
-  });
-  if (!ok) return refuse(io, `no session '${target}': run 'sessions' to see the ids`, 1);
-  say(io.stdout, `Session ${target} ended.`);
+  const killed = await killSession(session, args[0]!);
+  if (!killed.ok) return refuse(io, killed.reason, killed.code === 'not_admin' ? 126 : 1);
+  say(io.stdout, `Session ${args[0]} ended.`);
   return { code: 0 };
 };
 
-const shutdown: Builtin = async (_args, session, io) => {
-  await session.audit.record({
-    event: 'admin',
-    session: session.id,
-    user: session.user.name,
-    action: 'shutdown',
-    ok: true,
-  });
-  say(io.stdout, 'Keyhole is shutting down.');
-  session.control.shutdown(`shutdown by ${session.user.name} (${session.id})`);
-  return { code: 0 };
-};
-
-const adminOnly =
-  (name: string, run: Builtin): Builtin =>
-  async (args, session, io) => {
-    if (!currentRole(session).admin) {
-      await session.audit.record({
-        event: 'admin',
-        session: session.id,
-        user: session.user.name,
-        action: name,
-        ok: false,
-        reason: 'not an admin',
-      });
-      const how = session.config().adminPasswordHash ? ", or run 'admin' to elevate with the admin password" : '';
-      return refuse(io, `'${name}' needs admin rights: ask an administrator${how}`);
-    }
-    return run(args, session, io);
+const shutdown =
+  (action: string): Builtin =>
+  async (_args, session, io) => {
+    const stopped = await shutdownServer(session, action);
+    if (!stopped.ok) return refuse(io, stopped.reason);
+    say(io.stdout, 'Keyhole is shutting down.');
+    return { code: 0 };
   };
 
 const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
@@ -126,11 +100,11 @@ const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
   ['exit', exit],
   ['logout', exit],
   ['admin', admin],
-  ['sessions', adminOnly('sessions', sessions)],
-  ['show_clients', adminOnly('show_clients', sessions)],
-  ['kill', adminOnly('kill', kill)],
-  ['shutdown', adminOnly('shutdown', shutdown)],
-  ['shutdown_server', adminOnly('shutdown_server', shutdown)],
+  ['sessions', sessions('sessions')],
+  ['show_clients', sessions('show_clients')],
+  ['kill', kill],
+  ['shutdown', shutdown('shutdown')],
+  ['shutdown_server', shutdown('shutdown_server')],
 ]);
 
 /** The builtin for argv[0], if it is one. `whoami` is a builtin only while no command of that name is configured. */

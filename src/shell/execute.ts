@@ -17,10 +17,17 @@ export interface ExecuteOptions {
   readonly requiresStdin?: boolean;
   /** The raw line, recorded with a denial when there is no argv to record. */
   readonly line?: string;
+  /** Called once the command is allowed and audited, just before it starts. */
+  readonly onStart?: () => void;
 }
 
 export type Execution =
-  | { readonly ran: false; readonly code: number; readonly reason: string; readonly why: 'denied' | 'unknown' | 'audit' }
+  | {
+      readonly ran: false;
+      readonly code: number;
+      readonly reason: string;
+      readonly why: 'denied' | 'unknown' | 'audit';
+    }
   | { readonly ran: true; readonly code: number; readonly result: RunResult; readonly timeoutMs: number };
 
 export interface Output {
@@ -50,8 +57,10 @@ export async function execute(
     return { ran: false, code: 1, reason, why: 'audit' };
   }
   const configured = decision.command.timeoutMs ?? config.limits.commandTimeoutMs;
-  const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, configured || Infinity) : configured;
+  const timeoutMs =
+    opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, configured || Infinity) : configured;
   const signal = opts.interrupt ? AbortSignal.any([session.signal, opts.interrupt]) : session.signal;
+  opts.onStart?.();
   const result = await runCommand({
     program: decision.program,
     args: decision.argv,

@@ -1,0 +1,31 @@
+// The admin frames (sessions, kill, shutdown): the same actions and audit as the shell builtins, answered as frames.
+import { killSession, listSessions, shutdownServer } from '../shell/admin.ts';
+import type { ShellSession } from '../shell/session.ts';
+import type { ClientFrame, ServerFrame } from './frames.ts';
+
+type AdminFrame = Extract<ClientFrame, { type: 'sessions' | 'kill' | 'shutdown' }>;
+
+/** Carries out an admin frame and returns the answer (an error frame when refused). */
+export async function adminFrame(session: ShellSession, frame: AdminFrame): Promise<ServerFrame> {
+  const { id } = frame;
+  if (frame.type === 'sessions') {
+    const listed = await listSessions(session);
+    if (!listed.ok) return { type: 'error', id, code: listed.code, message: listed.reason };
+    const now = Date.now();
+    const sessions = listed.value.map((s) => ({
+      id: s.id,
+      user: s.user,
+      role: s.role,
+      address: s.address,
+      client: s.clientVersion,
+      since: s.since.toISOString(),
+      idleMs: now - s.lastActivity.getTime(),
+      command: s.command,
+    }));
+    return { type: 'sessions', id, sessions };
+  }
+  const outcome = frame.type === 'kill' ? await killSession(session, frame.session) : await shutdownServer(session);
+  return outcome.ok
+    ? { type: 'ok', id, action: frame.type }
+    : { type: 'error', id, code: outcome.code, message: outcome.reason };
+}

@@ -1,0 +1,61 @@
+// The admin actions behind both the shell builtins and the protocol frames: the rights check, the action, the audit.
+import type { SessionSummary } from './control.ts';
+import { currentRole, type ShellSession } from './session.ts';
+
+export interface AdminRefusal {
+  readonly ok: false;
+  readonly reason: string;
+  readonly code: 'not_admin' | 'no_such_session';
+}
+export type AdminOutcome<T = undefined> = { readonly ok: true; readonly value: T } | AdminRefusal;
+
+/** Refuses (and audits) an admin action by a session without admin rights; null when the session may go on. */
+export async function refuseUnlessAdmin(session: ShellSession, action: string): Promise<AdminRefusal | null> {
+  if (currentRole(session).admin) return null;
+  await session.audit
+    .record({ event: 'admin', session: session.id, user: session.user.name, action, ok: false, reason: 'not an admin' })
+    .catch(() => undefined);
+  const how = session.config().adminPasswordHash ? ", or run 'admin' to elevate with the admin password" : '';
+  return { ok: false, code: 'not_admin', reason: `'${action}' needs admin rights: ask an administrator${how}` };
+}
+
+/** Lists the live sessions, for admins. */
+export async function listSessions(
+  session: ShellSession,
+  action = 'sessions',
+): Promise<AdminOutcome<SessionSummary[]>> {
+  return (await refuseUnlessAdmin(session, action)) ?? { ok: true, value: session.control.list() };
+}
+
+/** Ends another session, for admins. */
+export async function killSession(session: ShellSession, target: string): Promise<AdminOutcome> {
+  const refused = await refuseUnlessAdmin(session, 'kill');
+  if (refused) return refused;
+  const ok = session.control.kill(target, `killed by ${session.user.name} (${session.id})`);
+  await session.audit.record({
+    event: 'admin',
+    session: session.id,
+    user: session.user.name,
+    action: 'kill',
+    target,
+    ok,
+  });
+  return ok
+    ? { ok: true, value: undefined }
+    : { ok: false, code: 'no_such_session', reason: `no session '${target}': list them with 'sessions'` };
+}
+
+/** Starts a graceful shutdown of the server, for admins. */
+export async function shutdownServer(session: ShellSession, action = 'shutdown'): Promise<AdminOutcome> {
+  const refused = await refuseUnlessAdmin(session, action);
+  if (refused) return refused;
+  await session.audit.record({
+    event: 'admin',
+    session: session.id,
+    user: session.user.name,
+    action: 'shutdown',
+    ok: true,
+  });
+  session.control.shutdown(`shutdown by ${session.user.name} (${session.id})`);
+  return { ok: true, value: undefined };
+}
