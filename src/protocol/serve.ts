@@ -97,7 +97,8 @@ export function serveProtocol(session: ShellSession, channel: Channel, opts: Pro
       case 'run':
         return start(frame);
       case 'cancel':
-        return runs.get(frame.id)?.abort() ?? error('no_such_run', `no run '${frame.id}' is in flight`, frame.id);
+        if (runs.has(frame.id)) return runs.get(frame.id)!.abort();
+        return error('no_such_run', `no run '${frame.id}' is in flight`, frame.id);
       case 'list':
         return send(listFrame(session, frame.id));
       default:

@@ -1,0 +1,219 @@
+// The client side of keyhole-v1 over an ssh2 connection: runs (buffered or streamed), list, and the admin requests,
+// each matched to its answer by id.
+import { PassThrough, type Readable } from 'node:stream';
+import type ssh2 from 'ssh2';
+import type { ClientChannel } from 'ssh2';
+import { LineSplitter } from '../protocol/lines.ts';
+import {
+  MAX_FRAME_BYTES,
+  PROTOCOL_NAME,
+  PROTOCOL_VERSION,
+  type CommandInfo,
+  type ServerFrame,
+  type SessionInfo,
+} from '../protocol/frames.ts';
+import { ConnectionError, RemoteError } from './errors.ts';
+
+type Hello = Extract<ServerFrame, { type: 'hello' }>;
+type Exit = Extract<ServerFrame, { type: 'exit' }>;
+
+export interface RunOptions {
+  /** Input for a command marked interactive on the server. */
+  readonly stdin?: Buffer | string;
+  /** A shorter timeout than the server's. */
+  readonly timeoutMs?: number;
+  /** Environment from the server's allow-list (LANG, LC_*...). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Aborting cancels the run on the server (its exit then says canceled). */
+  readonly signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  readonly code: number;
+  readonly signal: string | null;
+  readonly durationMs: number;
+  readonly truncated: boolean;
+  readonly timedOut: boolean;
+  readonly canceled: boolean;
+}
+
+export interface RunResult extends RunOutcome {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunStream {
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Resolves with the exit; rejects with RemoteError when refused, ConnectionError when the connection is lost. */
+  readonly done: Promise<RunOutcome>;
+  cancel(): void;
+}
+
+interface Pending {
+  frame(frame: ServerFrame): void;
+  fail(error: Error): void;
+}
+
+/** A keyhole-v1 session: create it with `openProtocol`. */
+export class ProtocolSession {
+  #pending = new Map<string, Pending>();
+  #next = 1;
+  #closed: Error | null = null;
+
+  private constructor(
+    private readonly connection: ssh2.Client,
+    private readonly channel: ClientChannel,
+    /** What the server said about itself and this login. */
+    readonly hello: Hello,
+  ) {}
+
+  /** Opens the subsystem and waits for the server's hello. */
+  static open(connection: ssh2.Client, clientName = 'keyhole-client'): Promise<ProtocolSession> {
+    return new Promise((resolve, reject) => {
+      connection.subsys(PROTOCOL_NAME, (err, channel) => {
+        if (err)
+          return reject(
+            new ConnectionError('protocol', `the server refused the ${PROTOCOL_NAME} subsystem: ${err.message}`),
+          );
+        const splitter = new LineSplitter(MAX_FRAME_BYTES * 2);
+        let session: ProtocolSession | null = null;
+        channel.on('data', (chunk: Buffer) => {
+          for (const event of splitter.push(chunk)) {
+            if (event.type !== 'line' || event.line === '') continue;
+            const frame = JSON.parse(event.line) as ServerFrame;
+            if (session) session.#dispatch(frame);
+            else if (frame.type === 'hello') {
+              session = new ProtocolSession(connection, channel, frame);
+              resolve(session);
+            }
+          }
+        });
+        channel.stderr.resume();
+        channel.on('close', () => {
+          if (!session) reject(new ConnectionError('closed', 'the connection closed before the server said hello'));
+          if (session) session.#fail(new ConnectionError('closed', 'the connection to the server was closed'));
+        });
+        channel.write(`${JSON.stringify({ type: 'hello', client: clientName, versions: [PROTOCOL_VERSION] })}\n`);
+      });
+    });
+  }
+
+  /** Runs a command and collects its output as text. Refusals reject with RemoteError (exitCode 126 or 127). */
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const stream = this.stream(argv, opts);
+    const [stdout, stderr, outcome] = await Promise.all([text(stream.stdout), text(stream.stderr), stream.done]);
+    return { stdout, stderr, ...outcome };
+  }
+
+  /** Runs a command with its output as streams, as it arrives. */
+  stream(argv: readonly string[], opts: RunOptions = {}): RunStream {
+    const id = `r${this.#next++}`;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const cancel = () => this.#send({ type: 'cancel', id });
+    const done = new Promise<RunOutcome>((resolve, reject) => {
+      const end = () => (stdout.end(), stderr.end(), opts.signal?.removeEventListener('abort', cancel));
+      this.#pending.set(id, {
+        frame: (frame) => {
+          if (frame.type === 'stdout' || frame.type === 'stderr') {
+            (frame.type === 'stdout' ? stdout : stderr).write(Buffer.from(frame.data, 'base64'));
+          } else if (frame.type === 'exit') {
+            this.#pending.delete(id);
+            end();
+            resolve(outcome(frame));
+          } else if (frame.type === 'error') {
+            this.#pending.delete(id);
+            end();
+            reject(remoteError(frame));
+          }
+        },
+        fail: (error) => (end(), reject(error)),
+      });
+    });
+    opts.signal?.addEventListener('abort', cancel, { once: true });
+    const stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin).toString('base64');
+    this.#send({ type: 'run', id, argv, stdin, timeoutMs: opts.timeoutMs, env: opts.env });
+    return { stdout, stderr, done, cancel };
+  }
+
+  /** The commands this user may run, with their argument rules. */
+  async list(): Promise<CommandInfo[]> {
+    const frame = await this.#request({ type: 'list' }, 'list');
+    return frame.type === 'list' ? frame.commands : [];
+  }
+
+  /** The live sessions (admins only). */
+  async sessions(): Promise<SessionInfo[]> {
+    const frame = await this.#request({ type: 'sessions' }, 'sessions');
+    return frame.type === 'sessions' ? frame.sessions : [];
+  }
+
+  /** Ends another session (admins only). */
+  async kill(session: string): Promise<void> {
+    await this.#request({ type: 'kill', session }, 'ok');
+  }
+
+  /** Shuts the server down gracefully (admins only). */
+  async shutdown(): Promise<void> {
+    await this.#request({ type: 'shutdown' }, 'ok');
+  }
+
+  /** Ends the session: in-flight runs finish on the server; then the connection closes. */
+  close(): void {
+    this.channel.end();
+    this.connection.end();
+  }
+
+  #request(body: Record<string, unknown>, answer: ServerFrame['type']): Promise<ServerFrame> {
+    const id = `q${this.#next++}`;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, {
+        frame: (frame) => {
+          this.#pending.delete(id);
+          if (frame.type === answer) resolve(frame);
+          else
+            reject(
+              frame.type === 'error'
+                ? remoteError(frame)
+                : new ConnectionError('protocol', `unexpected ${frame.type} frame`),
+            );
+        },
+        fail: reject,
+      });
+      this.#send({ ...body, id });
+    });
+  }
+
+  #send(frame: Record<string, unknown>): void {
+    if (this.#closed) return;
+    this.channel.write(`${JSON.stringify(frame)}\n`);
+  }
+
+  #dispatch(frame: ServerFrame): void {
+    const id = 'id' in frame ? frame.id : undefined;
+    if (id !== undefined) this.#pending.get(id)?.frame(frame);
+  }
+
+  #fail(error: Error): void {
+    this.#closed = error;
+    for (const pending of this.#pending.values()) pending.fail(error);
+    this.#pending.clear();
+  }
+}
+
+function outcome(frame: Exit): RunOutcome {
+  const { code, signal, durationMs, truncated, timedOut, canceled } = frame;
+  return { code, signal, durationMs, truncated, timedOut, canceled };
+}
+
+function remoteError(frame: Extract<ServerFrame, { type: 'error' }>): RemoteError {
+  const exitCode = frame.code === 'denied' ? 126 : frame.code === 'unknown_command' ? 127 : 1;
+  return new RemoteError(frame.code, frame.message, exitCode);
+}
+
+async function text(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
