@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { checkConfigCommand, checkPolicyCommand } from './check.ts';
 import { hashPasswordCommand } from './hash-password.ts';
 import { serveCommand } from './serve.ts';
+import { execCommand, type ExecOptions } from './exec.ts';
+import { fail } from './exit.ts';
 import { VERSION } from '../version.ts';
 
 const program = new Command('keyhole')
@@ -37,6 +39,28 @@ program
   .action(async (user: string, command: string[], opts: { config: string }) =>
     checkPolicyCommand(opts.config, user, command),
   );
+
+program
+  .command('exec')
+  .description('run one command on one or more Keyhole servers (the automation protocol): keyhole exec USER@HOST[:PORT] -- CMD [ARGS...]')
+  .argument('[targets...]', 'USER@HOST[:PORT] ... (then --, then the command)')
+  .option('-i, --identity <file>', 'private key file')
+  .option('-p, --port <port>', 'port for targets that do not name one (default 2222)')
+  .option('-l, --login <user>', 'user for targets that do not name one (default: your login name)')
+  .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
+  .option('--accept-new', 'record the host key of a host not yet known (never of one whose key changed)')
+  .option('--json', 'print one JSON result per host instead of the output')
+  .option('--hosts <file>', 'run on every target listed in FILE (one per line)')
+  .option('--concurrency <n>', 'hosts at once with --hosts or several targets', '8')
+  .option('--password-env <var>', 'environment variable holding the password', 'KEYHOLE_PASSWORD')
+  .action(async (operands: string[], opts: ExecOptions) => {
+    // Commander merges the operands after `--` into the rest; the command is what follows the first `--`.
+    const argv = process.argv.slice(process.argv.indexOf('exec') + 1);
+    const split = argv.indexOf('--');
+    if (split < 0) fail('put -- before the command: keyhole exec USER@HOST -- CMD [ARGS...]', 2);
+    const command = argv.slice(split + 1);
+    await execCommand(operands.slice(0, operands.length - command.length), command, opts);
+  });
 
 try {
   await program.parseAsync(process.argv);

@@ -149,6 +149,6 @@ function classify(err: Error & { level?: string; code?: string }, host: string, 
       `authentication failed for ${host}:${port}: no key, agent identity or password was accepted`,
     );
   }
-  const code = err.code ? ` (${err.code})` : '';
+  const code = err.code && !err.message.includes(err.code) ? ` (${err.code})` : '';
   return new ConnectionError('connect_failed', `cannot connect to ${host}:${port}: ${err.message}${code}`);
 }

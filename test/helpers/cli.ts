@@ -36,8 +36,11 @@ export async function startServeProcess(configFile: string): Promise<ServeProces
 export function runKeyhole(
   args: string[],
   input?: string,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [KEYHOLE_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // No agent: the tests say exactly which credentials are offered.
+  const childEnv = { ...process.env, SSH_AUTH_SOCK: '', ...env };
+  const child = spawn(process.execPath, [KEYHOLE_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnv });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
