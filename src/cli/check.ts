@@ -21,6 +21,7 @@ export async function checkConfigCommand(file: string): Promise<void> {
   const config = loadOrFail(file);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`${file}: OK`);
+  for (const warning of config.warnings) out(`warning: ${warning}`);
   out(`listen ${config.listen.host}:${config.listen.port}; audit ${config.audit.file ?? 'to stderr'}`);
   for (const user of config.users.values()) {
     const role = config.roles.get(user.role)!;

@@ -47,7 +47,9 @@ export async function execCommand(targetArgs: string[], command: string[], opts:
     else if (result.error) process.stderr.write(`keyhole: ${result.error}\n`);
     process.exit(result.code);
   }
-  const results = await mapLimit(targets, Math.max(1, Number(opts.concurrency ?? 8)), (t) => runOn(t, command, auth, false));
+  const results = await mapLimit(targets, Math.max(1, Number(opts.concurrency ?? 8)), (t) =>
+    runOn(t, command, auth, false),
+  );
   for (const r of results) {
     if (opts.json) process.stdout.write(`${JSON.stringify(jsonOf(r))}\n`);
     else printPrefixed(r);
@@ -56,7 +58,11 @@ export async function execCommand(targetArgs: string[], command: string[], opts:
   process.exit(results.every((r) => r.code === 0) ? 0 : 1);
 }
 
-function collectTargets(args: string[], hostsFile: string | undefined, defaults: { user: string; port: number }): Target[] {
+function collectTargets(
+  args: string[],
+  hostsFile: string | undefined,
+  defaults: { user: string; port: number },
+): Target[] {
   const targets: Target[] = [];
   for (const arg of args) {
     const parsed = parseTarget(arg, defaults);
@@ -92,10 +98,21 @@ function credentials(opts: ExecOptions): Omit<ConnectOptions, 'host' | 'port' | 
   };
 }
 
-async function runOn(target: Target, command: string[], auth: Omit<ConnectOptions, 'host' | 'port' | 'username'>, passThrough: boolean): Promise<HostResult> {
+async function runOn(
+  target: Target,
+  command: string[],
+  auth: Omit<ConnectOptions, 'host' | 'port' | 'username'>,
+  passThrough: boolean,
+): Promise<HostResult> {
   let client;
   try {
-    client = await connect({ ...auth, host: target.host, port: target.port, username: target.user, clientName: 'keyhole-exec' });
+    client = await connect({
+      ...auth,
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      clientName: 'keyhole-exec',
+    });
   } catch (err) {
     return { target, stdout: '', stderr: '', code: EXIT_CONNECTION, error: (err as Error).message };
   }
@@ -131,7 +148,12 @@ function jsonOf(r: HostResult) {
 }
 
 function printPrefixed(r: HostResult): void {
-  const prefix = (text: string) => text.replace(/\n$/, '').split('\n').map((l) => `${r.target.label}: ${l}\n`).join('');
+  const prefix = (text: string) =>
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => `${r.target.label}: ${l}\n`)
+      .join('');
   if (r.stdout) process.stdout.write(prefix(r.stdout));
   if (r.stderr) process.stderr.write(prefix(r.stderr));
 }

@@ -42,7 +42,9 @@ program
 
 program
   .command('exec')
-  .description('run one command on one or more Keyhole servers (the automation protocol): keyhole exec USER@HOST[:PORT] -- CMD [ARGS...]')
+  .description(
+    'run one command on one or more Keyhole servers (the automation protocol): keyhole exec USER@HOST[:PORT] -- CMD [ARGS...]',
+  )
   .argument('[targets...]', 'USER@HOST[:PORT] ... (then --, then the command)')
   .option('-i, --identity <file>', 'private key file')
   .option('-p, --port <port>', 'port for targets that do not name one (default 2222)')
@@ -60,6 +62,22 @@ program
     if (split < 0) fail('put -- before the command: keyhole exec USER@HOST -- CMD [ARGS...]', 2);
     const command = argv.slice(split + 1);
     await execCommand(operands.slice(0, operands.length - command.length), command, opts);
+  });
+
+program
+  .command('connect')
+  .description('open the full-screen terminal client on a Keyhole server: keyhole connect USER@HOST[:PORT]')
+  .argument('<target>', 'USER@HOST[:PORT]')
+  .option('-i, --identity <file>', 'private key file')
+  .option('-p, --port <port>', 'port when the target does not name one (default 2222)')
+  .option('-l, --login <user>', 'user when the target does not name one (default: your login name)')
+  .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
+  .option('--accept-new', 'record the host key of a host not yet known (never of one whose key changed)')
+  .option('--password-env <var>', 'environment variable holding the password', 'KEYHOLE_PASSWORD')
+  .action(async (target: string, opts: import('./connect.ts').ConnectCliOptions) => {
+    // Loaded on use: the terminal UI (blessed) costs the other commands nothing.
+    const { connectCommand } = await import('./connect.ts');
+    await connectCommand(target, opts);
   });
 
 try {

@@ -15,6 +15,9 @@ export async function serveCommand(configFile: string | undefined): Promise<void
     fail('the config has problems (listed above); fix them, or check with `keyhole check-config FILE`');
   }
   const config = loaded.config;
+  for (const warning of config.warnings) log.log('warn', warning);
+  if (config.runAs)
+    log.log('info', `commands run as ${config.runAs.user} (uid ${config.runAs.uid}, gid ${config.runAs.gid})`);
   let audit: Audit;
   try {
     audit = config.audit.file ? await FileAudit.open(config.audit.file) : new StreamAudit(process.stderr);

@@ -1,5 +1,5 @@
 // Defaults for everything the config may leave out, chosen like OpenSSH's where OpenSSH has one.
-import type { Limits } from './types.ts';
+import type { Limits, PenaltyConfig } from './types.ts';
 
 export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 2222 } as const;
 export const DEFAULT_HOST_KEY = 'keys/ssh_host_ed25519_key';
@@ -16,6 +16,17 @@ export const DEFAULT_LIMITS: Limits = {
   idleTimeoutMs: 0,
   maxLineBytes: 8192,
   maxRunsPerSession: 8,
+  keepaliveIntervalMs: 15_000, // ssh2's default, and OpenSSH's ClientAliveInterval in spirit
+  keepaliveCountMax: 3,
+};
+
+export const DEFAULT_PENALTIES: PenaltyConfig = {
+  authFailSec: 5, // OpenSSH PerSourcePenalties authfail:5s
+  noAuthSec: 1, // noauth:1s
+  thresholdSec: 15, // min:15s
+  maxSec: 600, // max:10m
+  maxSources: 65_536,
+  exempt: [],
 };
 
 export const DEFAULT_ENV: Readonly<Record<string, string>> = {

@@ -46,6 +46,8 @@ export function loadEmbeddedConfig(): LoadResult {
     delete raw.commands[name];
     raw.roles.operator.commands = raw.roles.operator.commands.filter((c) => c !== name);
   }
+  // Started as root (a container, CI), the demo runs its commands as nobody rather than as root.
+  if (process.getuid?.() === 0) (raw as Record<string, unknown>).runAs = { user: 'nobody' };
   const result = loadConfigText(stringify(raw), '<embedded default>', PROJECT_ROOT);
   return result.ok ? { ok: true, config: { ...result.config, demoCredentials: true } } : result;
 }

@@ -5,14 +5,13 @@ import path from 'node:path';
 import { describeHashProblem } from '../auth/password.ts';
 import { parseAuthorizedKeys } from '../auth/authorized-keys.ts';
 import type { RawCommand, RawConfig } from './schema.ts';
-import type { CommandSpec, Config, Limits, RoleSpec, UserSpec } from './types.ts';
+import type { CommandSpec, Config, ConfigProblem, Limits, RoleSpec, UserSpec } from './types.ts';
 import { DEFAULT_ACCEPT_ENV, DEFAULT_ENV, DEFAULT_HOST_KEY, DEFAULT_LIMITS, DEFAULT_LISTEN } from './defaults.ts';
 import { parseDuration, parseSize } from './units.ts';
+import { resolvePenalties } from './penalties.ts';
+import { resolveRunAs, rootWithoutRunAs } from './run-as.ts';
 
-export interface ConfigProblem {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-}
+export type { ConfigProblem };
 
 type Problems = ConfigProblem[];
 
@@ -30,6 +29,8 @@ export function resolveConfig(
   const limits = resolveLimits(raw.limits ?? {}, problems);
   const adminPasswordHash = raw.adminPassword;
   if (adminPasswordHash !== undefined) checkHash(adminPasswordHash, ['adminPassword'], problems);
+  const penalties = resolvePenalties(raw.penalties, problems);
+  const runAs = resolveRunAs(raw.runAs, problems);
   const cwd = raw.cwd ?? '/';
   if (!path.isAbsolute(cwd)) problems.push({ path: ['cwd'], message: `must be an absolute path, got '${cwd}'` });
   if (problems.length > 0) return { ok: false, problems };
@@ -46,6 +47,13 @@ export function resolveConfig(
     env,
     acceptEnv: raw.acceptEnv ?? DEFAULT_ACCEPT_ENV,
     cwd,
+    penalties,
+    runAs,
+    warnings: rootWithoutRunAs(raw.runAs)
+      ? [
+          'the server runs as root and the config has no runAs, so commands run as root: set runAs: { user: nobody } (or another unprivileged user), or runAs: root to mean it',
+        ]
+      : [],
     demoCredentials: false,
   };
   return { ok: true, config };
@@ -78,6 +86,8 @@ function resolveLimits(raw: NonNullable<RawConfig['limits']>, problems: Problems
     idleTimeoutMs: pick('idleTimeout', parseDuration, d.idleTimeoutMs),
     maxLineBytes: pick('maxLineBytes', parseSize, d.maxLineBytes),
     maxRunsPerSession: raw.maxRunsPerSession ?? d.maxRunsPerSession,
+    keepaliveIntervalMs: pick('keepaliveInterval', parseDuration, d.keepaliveIntervalMs),
+    keepaliveCountMax: raw.keepaliveCountMax ?? d.keepaliveCountMax,
   };
 }
 

@@ -19,7 +19,28 @@ const limits = z.strictObject({
   idleTimeout: duration.optional(),
   maxLineBytes: size.optional(),
   maxRunsPerSession: z.number().int().min(1).max(1000).optional(),
+  keepaliveInterval: duration.optional(),
+  keepaliveCountMax: z.number().int().min(1).max(100).optional(),
 });
+
+const penalties = z.union([
+  z.literal(false),
+  z.strictObject({
+    authFail: duration.optional(),
+    noAuth: duration.optional(),
+    threshold: duration.optional(),
+    max: duration.optional(),
+    exempt: stringList.optional(),
+  }),
+]);
+
+const runAs = z.union([
+  z.literal('root'),
+  z.strictObject({
+    user: z.union([z.string().min(1), z.number().int()]),
+    group: z.union([z.string().min(1), z.number().int()]).optional(),
+  }),
+]);
 
 const user = z.strictObject({
   password: z.string().optional(),
@@ -53,6 +74,8 @@ export const rawConfigSchema = z.strictObject({
   adminPassword: z.string().optional(),
   audit: z.strictObject({ file: z.string().min(1).optional() }).optional(),
   limits: limits.optional(),
+  penalties: penalties.optional(),
+  runAs: runAs.optional(),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), z.string()).optional(),
   acceptEnv: stringList.optional(),
   cwd: z.string().optional(),

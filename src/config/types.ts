@@ -2,6 +2,12 @@
 // default. Every path here is absolute and every program has been resolved, so nothing downstream re-checks.
 import type { AuthorizedKey } from '../auth/authorized-keys.ts';
 
+/** One problem found in a config: where (the field's path) and what. */
+export interface ConfigProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
 /** How the arguments of one allowed command are checked. */
 export interface CommandSpec {
   /** The name the user types (`ls`, or an alias such as `disk`). */
@@ -61,6 +67,27 @@ export interface Limits {
   readonly maxLineBytes: number;
   /** Runs in flight at once on one automation-protocol channel. */
   readonly maxRunsPerSession: number;
+  /** SSH keepalive probes to the client every this often (0: none); after keepaliveCountMax unanswered, drop it. */
+  readonly keepaliveIntervalMs: number;
+  readonly keepaliveCountMax: number;
+}
+
+/** Per-source penalties (see server/penalties.ts), or null when disabled. */
+export interface PenaltyConfig {
+  readonly authFailSec: number;
+  readonly noAuthSec: number;
+  readonly thresholdSec: number;
+  readonly maxSec: number;
+  readonly maxSources: number;
+  /** Sources (IPv4 addresses, or IPv6 /64 as `a:b:c:d::/64`) never penalised. */
+  readonly exempt: readonly string[];
+}
+
+/** The OS identity commands run as when the server runs as root. */
+export interface RunAs {
+  readonly user: string;
+  readonly uid: number;
+  readonly gid: number;
 }
 
 export interface Config {
@@ -81,6 +108,11 @@ export interface Config {
   readonly acceptEnv: readonly string[];
   /** Working directory of every child. */
   readonly cwd: string;
+  readonly penalties: PenaltyConfig | null;
+  /** Null: commands run as the server's own user (only allowed when the server is not root, or with `runAs: root`). */
+  readonly runAs: RunAs | null;
+  /** Things that load but deserve the operator's attention (printed at start-up and by check-config). */
+  readonly warnings: readonly string[];
   /** True when the config uses the embedded demo credentials: the server then refuses a non-loopback address. */
   readonly demoCredentials: boolean;
 }

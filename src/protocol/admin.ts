@@ -1,5 +1,5 @@
 // The admin frames (sessions, kill, shutdown): the same actions and audit as the shell builtins, answered as frames.
-import { killSession, listSessions, shutdownServer } from '../shell/admin.ts';
+import { killSession, listSessions, shutdownServer, type AdminRefusal } from '../shell/admin.ts';
 import type { ShellSession } from '../shell/session.ts';
 import type { ClientFrame, ServerFrame } from './frames.ts';
 
@@ -10,7 +10,7 @@ export async function adminFrame(session: ShellSession, frame: AdminFrame): Prom
   const { id } = frame;
   if (frame.type === 'sessions') {
     const listed = await listSessions(session);
-    if (!listed.ok) return { type: 'error', id, code: listed.code, message: listed.reason };
+    if (!listed.ok) return refusal(frame, listed);
     const now = Date.now();
     const sessions = listed.value.map((s) => ({
       id: s.id,
@@ -25,7 +25,14 @@ export async function adminFrame(session: ShellSession, frame: AdminFrame): Prom
     return { type: 'sessions', id, sessions };
   }
   const outcome = frame.type === 'kill' ? await killSession(session, frame.session) : await shutdownServer(session);
-  return outcome.ok
-    ? { type: 'ok', id, action: frame.type }
-    : { type: 'error', id, code: outcome.code, message: outcome.reason };
+  return outcome.ok ? { type: 'ok', id, action: frame.type } : refusal(frame, outcome);
+}
+
+// The shell's refusal, reworded where it names what only the shell can do (the `admin` builtin, the `sessions` line).
+function refusal(frame: AdminFrame, outcome: AdminRefusal): ServerFrame {
+  const message =
+    outcome.code === 'not_admin'
+      ? `'${frame.type}' needs admin rights: log in as a user whose role has admin rights`
+      : `no session '${frame.type === 'kill' ? frame.session : ''}': list them with a sessions frame`;
+  return { type: 'error', id: frame.id, code: outcome.code, message };
 }

@@ -6,9 +6,13 @@ import { encodeFrame, type ServerFrame } from './frames.ts';
 export interface FrameSink {
   /** Writes a frame; false when the channel's buffer is full (wait for 'drain'). */
   send(frame: ServerFrame): boolean;
+  /** True while the channel's buffer is full: whoever can wait should. */
+  full(): boolean;
   /** Resolves when the channel can take more, or has closed. */
   drained(): Promise<void>;
 }
+
+type SinkChannel = NodeJS.WritableStream & { writable?: boolean; writableNeedDrain?: boolean };
 
 /** A Writable that wraps each chunk as a base64 `stdout`/`stderr` frame for run `id`. */
 export function frameWriter(sink: FrameSink, id: string, type: 'stdout' | 'stderr'): Writable {
@@ -21,20 +25,24 @@ export function frameWriter(sink: FrameSink, id: string, type: 'stdout' | 'stder
   });
 }
 
-/** A FrameSink over a channel-like stream. */
-export function channelSink(channel: NodeJS.WritableStream & { writable?: boolean }): FrameSink {
+/** A FrameSink over a channel-like stream. Waiters share one pair of listeners, however many runs are waiting. */
+export function channelSink(channel: SinkChannel): FrameSink {
+  let waiting: Promise<void> | null = null;
+  const open = () => channel.writable !== false;
+  const wait = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        channel.removeListener('drain', done);
+        channel.removeListener('close', done);
+        waiting = null;
+        resolve();
+      };
+      channel.on('drain', done);
+      channel.on('close', done);
+    });
   return {
-    send: (frame) => (channel.writable === false ? true : channel.write(encodeFrame(frame))),
-    drained: () =>
-      new Promise((resolve) => {
-        if (channel.writable === false) return resolve();
-        const done = () => {
-          channel.removeListener('drain', done);
-          channel.removeListener('close', done);
-          resolve();
-        };
-        channel.once('drain', done);
-        channel.once('close', done);
-      }),
+    send: (frame) => (open() ? channel.write(encodeFrame(frame)) : true),
+    full: () => open() && channel.writableNeedDrain === true,
+    drained: () => (open() ? (waiting ??= wait()) : Promise.resolve()),
   };
 }

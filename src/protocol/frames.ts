@@ -4,8 +4,14 @@
 export const PROTOCOL_NAME = 'keyhole-v1';
 export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 1024 * 1024;
-const MAX_ID = 64;
-const MAX_ARGV = 1024;
+export const MAX_ID = 64;
+export const MAX_ARGV = 1024;
+export const MAX_ENV = 32;
+/** The longest timer Node can set (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The frames a client may send, in the order the spec describes them. */
+export const CLIENT_FRAME_TYPES = ['hello', 'run', 'cancel', 'list', 'sessions', 'kill', 'shutdown'] as const;
 
 export type ErrorCode =
   | 'bad_frame'
@@ -20,7 +26,7 @@ export type ErrorCode =
   | 'not_admin'
   | 'no_such_session'
   | 'audit_unavailable'
-  | 'shutting_down';
+  | 'internal_error';
 
 export type ClientFrame =
   | { type: 'hello'; client?: string; versions: number[] }
@@ -78,9 +84,11 @@ export type ServerFrame =
       truncated: boolean;
       timedOut: boolean;
       canceled: boolean;
+      /** Why the program could not be started (a configuration problem), when it could not. */
+      message?: string;
     }
   | { type: 'error'; id?: string; code: ErrorCode; message: string }
-  | { type: 'list'; id?: string; commands: CommandInfo[]; builtins: string[] }
+  | { type: 'list'; id?: string; commands: CommandInfo[]; frames: string[] }
   | { type: 'sessions'; id?: string; sessions: SessionInfo[] }
   | { type: 'ok'; id?: string; action: string };
 
@@ -95,9 +103,10 @@ export function parseFrame(line: string): Parsed {
     return bad(undefined, `not valid JSON: ${(err as Error).message}`);
   }
   if (!isObject(value)) return bad(undefined, 'a frame must be a JSON object with a "type"');
-  const id = typeof value.id === 'string' ? value.id : undefined;
   if (value.id !== undefined && !validId(value.id))
     return bad(undefined, `"id" must be a string of 1-${MAX_ID} characters`);
+  const id = value.id as string | undefined;
+  if (typeof value.type !== 'string') return bad(id, 'a frame needs a "type" string (hello, run, cancel, ...)');
   switch (value.type) {
     case 'hello':
       return parseHello(value);
@@ -118,7 +127,7 @@ export function parseFrame(line: string): Parsed {
         ok: false,
         id,
         code: 'unknown_type',
-        message: `unknown frame type ${JSON.stringify(value.type)}: expected hello, run, cancel, list, sessions, kill or shutdown`,
+        message: `unknown frame type ${JSON.stringify(value.type).slice(0, 80)}: expected ${CLIENT_FRAME_TYPES.join(', ')}`,
       };
   }
 }
@@ -146,11 +155,14 @@ function parseRun(value: Record<string, unknown>, id: string | undefined): Parse
   if (stdin !== undefined && (typeof stdin !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(stdin))) {
     return bad(id, '"stdin" must be base64');
   }
-  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || (timeoutMs as number) <= 0)) {
-    return bad(id, '"timeoutMs" must be a positive integer');
+  if (
+    timeoutMs !== undefined &&
+    (!Number.isInteger(timeoutMs) || (timeoutMs as number) <= 0 || (timeoutMs as number) > MAX_TIMEOUT_MS)
+  ) {
+    return bad(id, `"timeoutMs" must be an integer from 1 to ${MAX_TIMEOUT_MS}`);
   }
-  if (env !== undefined && (!isObject(env) || !Object.values(env).every((v) => typeof v === 'string'))) {
-    return bad(id, '"env" must be an object of strings');
+  if (env !== undefined && !validEnv(env)) {
+    return bad(id, `"env" must be an object of at most ${MAX_ENV} strings named like shell variables (LANG, LC_ALL)`);
   }
   return {
     ok: true,
@@ -173,7 +185,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function validId(value: unknown): boolean {
+function validEnv(env: unknown): boolean {
+  if (!isObject(env)) return false;
+  const entries = Object.entries(env);
+  return entries.length <= MAX_ENV && entries.every(([k, v]) => ENV_NAME.test(k) && typeof v === 'string');
+}
+
+function validId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID;
 }
 

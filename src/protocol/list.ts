@@ -1,13 +1,15 @@
-// The `list` frame: the commands this session may run, with their argument rules, for completion and discovery.
-import { builtinNames } from '../shell/builtins.ts';
+// The `list` frame: the commands this session may run, with their argument rules, for completion and discovery,
+// and the request frames it may send (the admin ones only with admin rights).
 import { allowedCommands, describeRule } from '../shell/policy.ts';
 import { currentRole, type ShellSession } from '../shell/session.ts';
-import type { ServerFrame } from './frames.ts';
+import { CLIENT_FRAME_TYPES, type ServerFrame } from './frames.ts';
+
+const ADMIN_FRAMES: readonly string[] = ['sessions', 'kill', 'shutdown'];
 
 /** Builds the list frame answering request `id`. */
 export function listFrame(session: ShellSession, id?: string): ServerFrame {
-  const principal = { user: session.user.name, role: currentRole(session) };
-  const commands = allowedCommands(principal, session.config().commands).map((c) => ({
+  const role = currentRole(session);
+  const commands = allowedCommands({ user: session.user.name, role }, session.config().commands).map((c) => ({
     name: c.name,
     args: c.args,
     flags: [...c.flags],
@@ -17,5 +19,6 @@ export function listFrame(session: ShellSession, id?: string): ServerFrame {
     interactive: c.interactive,
     rule: describeRule(c),
   }));
-  return { type: 'list', id, commands, builtins: builtinNames(session) };
+  const frames = CLIENT_FRAME_TYPES.filter((type) => role.admin || !ADMIN_FRAMES.includes(type));
+  return { type: 'list', id, commands, frames };
 }

@@ -1,13 +1,8 @@
 // One keyhole-v1 session on a channel: frames in, frames out, several runs in flight, each through the same
 // execute() as the shell (policy, audit, limits). Bad frames get error frames; nothing a client sends ends the session.
-import { Readable } from 'node:stream';
-import { flushed } from '../shell/tty-output.ts';
-import { execute } from '../shell/execute.ts';
 import { currentRole, type ShellSession } from '../shell/session.ts';
-import { RESERVED_NAMES } from '../shell/builtins.ts';
-import { envAccepted } from '../shell/env.ts';
 import { adminFrame } from './admin.ts';
-import { channelSink, frameWriter } from './frame-writer.ts';
+import { channelSink, type FrameSink } from './frame-writer.ts';
 import {
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
@@ -18,6 +13,7 @@ import {
 } from './frames.ts';
 import { LineSplitter } from './lines.ts';
 import { listFrame } from './list.ts';
+import { runFrame, type RunFrame } from './run.ts';
 
 export interface ProtocolOptions {
   readonly serverVersion: string;
@@ -36,58 +32,22 @@ export function serveProtocol(session: ShellSession, channel: Channel, opts: Pro
   let inputEnded = false;
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
-  const maybeFinish = () => inputEnded && runs.size === 0 && finish(0);
+  const busy = inFlight(session, () => inputEnded && busy.size === 0 && finish(0));
 
-  const start = (frame: Extract<ClientFrame, { type: 'run' }>) => {
+  const start = (frame: RunFrame) => {
     if (runs.has(frame.id)) return error('duplicate_id', `a run with id '${frame.id}' is still in flight`, frame.id);
     if (runs.size >= opts.maxRuns) {
       return error('too_many_runs', `at most ${opts.maxRuns} runs may be in flight; wait for an exit`, frame.id);
     }
-    if (RESERVED_NAMES.includes(frame.argv[0]!)) {
-      const message = `'${frame.argv[0]}' is a shell builtin: use the ${frame.argv[0]} frame (see docs/PROTOCOL.md)`;
-      return error('unknown_command', message, frame.id);
-    }
-    const acceptEnv = session.config().acceptEnv;
-    const refusedEnv = Object.entries(frame.env ?? {}).find(([k, v]) => !envAccepted(acceptEnv, k, v))?.[0];
-    if (refusedEnv) return error('denied', `env '${refusedEnv}' is not accepted by this server`, frame.id);
     const interrupt = new AbortController();
     runs.set(frame.id, interrupt);
-    session.setCommand(frame.argv.join(' '));
-    void run(frame, interrupt).finally(() => {
-      runs.delete(frame.id);
-      if (runs.size === 0) session.setCommand(null);
-      maybeFinish();
-    });
+    const running = runFrame(session, frame, sink, interrupt.signal, () => `r${nextRun++}`)
+      .catch((err: Error) => error('internal_error', `the run failed inside the server: ${err.message}`, frame.id))
+      .finally(() => runs.delete(frame.id));
+    busy.track(frame.argv.join(' '), running);
   };
 
-  const run = async (frame: Extract<ClientFrame, { type: 'run' }>, interrupt: AbortController) => {
-    const stdout = frameWriter(sink, frame.id, 'stdout');
-    const stderr = frameWriter(sink, frame.id, 'stderr');
-    const stdin = frame.stdin ? Readable.from([frame.stdin]) : null;
-    const execution = await execute(
-      session,
-      frame.argv,
-      { stdout, stderr },
-      {
-        interrupt: interrupt.signal,
-        timeoutMs: frame.timeoutMs,
-        env: { ...session.clientEnv, ...frame.env },
-        stdin,
-        requiresStdin: stdin !== null,
-        onStart: () => send({ type: 'started', id: frame.id, run: `r${nextRun++}` }),
-      },
-    );
-    if (!execution.ran) {
-      const code =
-        execution.why === 'unknown' ? 'unknown_command' : execution.why === 'audit' ? 'audit_unavailable' : 'denied';
-      return error(code, execution.reason, frame.id);
-    }
-    await Promise.all([flushed(stdout), flushed(stderr)]);
-    const { signal, durationMs, truncated, timedOut, canceled } = execution.result;
-    send({ type: 'exit', id: frame.id, code: execution.code, signal, durationMs, truncated, timedOut, canceled });
-  };
-
-  const handle = async (frame: ClientFrame) => {
+  const handle = (frame: ClientFrame) => {
     switch (frame.type) {
       case 'hello':
         if (!frame.versions.includes(PROTOCOL_VERSION)) {
@@ -96,18 +56,25 @@ export function serveProtocol(session: ShellSession, channel: Channel, opts: Pro
         return;
       case 'run':
         return start(frame);
-      case 'cancel':
-        if (runs.has(frame.id)) return runs.get(frame.id)!.abort();
-        return error('no_such_run', `no run '${frame.id}' is in flight`, frame.id);
+      case 'cancel': {
+        const run = runs.get(frame.id);
+        return run ? run.abort() : error('no_such_run', `no run '${frame.id}' is in flight`, frame.id);
+      }
       case 'list':
         return send(listFrame(session, frame.id));
       default:
-        return send(await adminFrame(session, frame));
+        // Tracked like a run, so the session does not end (EOF) or shut down before the answer is sent.
+        return busy.track(
+          frame.type,
+          adminFrame(session, frame).then(send, (err: Error) =>
+            error('internal_error', `the server failed to answer: ${err.message}`, frame.id),
+          ),
+        );
     }
   };
 
   const splitter = new LineSplitter(MAX_FRAME_BYTES);
-  channel.on('data', (chunk: Buffer) => {
+  channel.on('data', (chunk: Buffer | string) => {
     for (const event of splitter.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))) {
       if (event.type === 'too-large') {
         error('too_large', `a frame may be at most ${MAX_FRAME_BYTES} bytes; this one was skipped`);
@@ -115,16 +82,61 @@ export function serveProtocol(session: ShellSession, channel: Channel, opts: Pro
       }
       if (event.line.trim() === '') continue;
       const parsed = parseFrame(event.line);
-      if (parsed.ok) void handle(parsed.frame);
+      if (parsed.ok) handle(parsed.frame);
       else error(parsed.code, parsed.message, parsed.id);
     }
+    pauseWhileFull(channel, sink);
   });
-  channel.on('end', () => {
+  const ended = () => {
     inputEnded = true;
-    maybeFinish();
-  });
+    busy.check();
+  };
+  channel.on('end', ended);
+  channel.on('close', ended); // a client that vanishes never sends EOF; its runs are killed by the session's signal
   send(helloFrame(session, opts));
   return done;
+}
+
+// A client that sends frames faster than it reads the answers is not read from until it catches up, so its answers
+// cannot pile up in the server's memory: the SSH window carries the backpressure back to it.
+function pauseWhileFull(channel: Channel, sink: FrameSink): void {
+  if (!sink.full() || channel.isPaused()) return;
+  channel.pause();
+  void sink.drained().then(() => channel.resume());
+}
+
+interface InFlight {
+  readonly size: number;
+  /** Counts `work` (which must not reject) as in flight until it settles; its label shows in `sessions` meanwhile. */
+  track(label: string, work: Promise<void>): void;
+  /** Calls the idle check (after the input ended, for example). */
+  check(): void;
+}
+
+// Runs and admin requests not answered yet. The session's `command` (what `sessions` shows, and what a shutdown
+// waits for) names the oldest of them; `idle` is called whenever one settles.
+function inFlight(session: ShellSession, idle: () => void): InFlight {
+  const labels = new Set<{ label: string }>();
+  const show = () => {
+    const [first] = labels;
+    session.setCommand(first === undefined ? null : `${first.label}${labels.size > 1 ? ` (+${labels.size - 1})` : ''}`);
+  };
+  return {
+    get size() {
+      return labels.size;
+    },
+    track(label, work) {
+      const entry = { label };
+      labels.add(entry);
+      show();
+      void work.finally(() => {
+        labels.delete(entry);
+        show();
+        idle();
+      });
+    },
+    check: idle,
+  };
 }
 
 function helloFrame(session: ShellSession, opts: ProtocolOptions): ServerFrame {

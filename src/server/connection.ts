@@ -10,6 +10,7 @@ import { printable } from '../shell/format.ts';
 import type { ShellSession } from '../shell/session.ts';
 import { forbidsPty } from '../auth/authorized-keys.ts';
 import { authenticate } from './authenticate.ts';
+import type { Gate } from './gate.ts';
 import { serveSessionChannel } from './channel.ts';
 import type { LiveSession, SessionRegistry } from './registry.ts';
 
@@ -21,6 +22,7 @@ declare module 'ssh2' {
 }
 
 export interface ServerContext {
+  readonly gate: Gate;
   config(): Config;
   readonly audit: Audit;
   readonly log: Logger;
@@ -82,6 +84,7 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
     if (outcome.kind === 'reject' && ctx.method !== 'none') {
       await server.audit.record({ ...base, ...key, ok: false, reason: outcome.reason });
     }
+    if (outcome.counts) server.gate.failed(info.ip);
     ctx.reject(METHODS);
     if (outcome.counts && ++failures >= limits.maxAuthTries) {
       server.log.log('info', 'too many authentication failures', { conn, addr, user: ctx.username });
@@ -98,6 +101,7 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
 
   client.on('ready', () => {
     clearTimeout(grace);
+    server.gate.authenticated(info.ip, info.port);
     if (acceptedUser !== null) register(acceptedUser);
   });
 

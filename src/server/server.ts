@@ -11,6 +11,8 @@ import { ALGORITHMS } from './algorithms.ts';
 import { serveConnection } from './connection.ts';
 import { loadHostKeys, type HostKey } from './host-keys.ts';
 import { SessionRegistry } from './registry.ts';
+import { createGate } from './gate.ts';
+import { Penalties } from './penalties.ts';
 
 export interface StartOptions {
   readonly audit: Audit;
@@ -60,7 +62,17 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     },
     shutdown: (reason) => void shutdown(reason),
   };
+  const penalties = config.penalties
+    ? new Penalties(config.penalties, (s) => config.penalties?.exempt.includes(s) ?? false)
+    : null;
+  const gate = createGate({
+    maxStartups: () => config.limits.maxStartups,
+    penalties,
+    log: options.log,
+    admit: (socket) => ssh.injectSocket(socket),
+  });
   const context = {
+    gate,
     config: () => config,
     audit: options.audit,
     log: options.log,
@@ -70,10 +82,15 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     hostname: os.hostname(),
   };
   const ssh = new ssh2.Server(
-    { hostKeys: hostKeys.map((k) => k.pem), algorithms: ALGORITHMS, ident: `Keyhole_${VERSION}` },
+    {
+      hostKeys: hostKeys.map((k) => k.pem),
+      algorithms: ALGORITHMS,
+      ident: `Keyhole_${VERSION}`,
+      keepaliveInterval: config.limits.keepaliveIntervalMs,
+      keepaliveCountMax: config.limits.keepaliveCountMax,
+    },
     (client, info) => serveConnection(client, info, context),
   );
-  ssh.on('error', (err: Error) => options.log.log('error', 'listener error', { error: err.message }));
 
   const shutdown = (reason: string): Promise<void> => {
     shuttingDown ??= drain(reason);
@@ -81,23 +98,25 @@ export async function startServer(initial: Config, options: StartOptions): Promi
   };
   const drain = async (reason: string) => {
     options.log.log('info', 'shutting down', { reason, sessions: registry.size });
-    ssh.close();
+    gate.server.close();
     for (const s of registry.all()) s.notify(`the server is shutting down (${reason})`);
     await waitForIdle(registry, config.limits.shutdownGraceMs);
     for (const s of registry.all()) s.end('server shut down');
+    gate.closeAll();
     await options.audit.record({ event: 'server-stop', reason }).catch(() => undefined);
     markClosed();
     options.onShutdown?.(reason);
   };
 
   await new Promise<void>((resolve, reject) => {
-    ssh.once('error', reject);
-    ssh.listen(config.listen.port, config.listen.host, () => {
-      ssh.removeListener('error', reject);
+    gate.server.once('error', reject);
+    gate.server.listen(config.listen.port, config.listen.host, () => {
+      gate.server.removeListener('error', reject);
+      gate.server.on('error', (err: Error) => options.log.log('error', 'listener error', { error: err.message }));
       resolve();
     });
   });
-  const address = ssh.address() as { address: string; port: number };
+  const address = gate.server.address() as { address: string; port: number };
   await options.audit.record({
     event: 'server-start',
     listen: `${address.address}:${address.port}`,

@@ -72,6 +72,8 @@ export async function execute(
     stdout: out.stdout,
     stderr: out.stderr,
     signal,
+    uid: config.runAs?.uid,
+    gid: config.runAs?.gid,
   });
   const code = opts.interrupt?.aborted && result.canceled ? 130 : exitCodeOf(result);
   await recordExit(session, argv, result, code);

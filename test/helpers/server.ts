@@ -38,8 +38,20 @@ export interface TestConfig {
   readonly keys: TestServer['keys'];
 }
 
+/** Additions to the shared config for keys that `extra` YAML cannot add without repeating a key. */
+export interface TestServerOptions {
+  /** More `limits` entries in YAML flow style, e.g. `maxRunsPerSession: 2, maxOutputBytes: 16MiB` (later keys win). */
+  readonly limits?: string;
+  /** More commands for the operator role (define them in `extra`). */
+  readonly operatorCommands?: readonly string[];
+}
+
 /** Writes a config in the documented shape under a temp dir, plus `extra` YAML, with keys made by ssh-keygen. */
-export async function writeTestConfig(extra = '', extraUsers: readonly string[] = []): Promise<TestConfig> {
+export async function writeTestConfig(
+  extra = '',
+  extraUsers: readonly string[] = [],
+  options: TestServerOptions = {},
+): Promise<TestConfig> {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyhole-test-'));
   const srv = path.join(dir, 'srv');
   mkdirSync(path.join(srv, 'sub'), { recursive: true });
@@ -52,14 +64,15 @@ listen: { host: 127.0.0.1, port: 0 }
 hostKeys: [${dir}/ssh_host_ed25519_key]
 adminPassword: "${adminHash}"
 cwd: ${srv}
-limits: { commandTimeout: 20s, maxOutputBytes: 1MiB, shutdownGrace: 5s }
+penalties: { exempt: [127.0.0.1] }
+limits: { ${limits(options.limits)} }
 users:
   alice: { password: "${userHash}", role: operator }
   deploy: { authorizedKeys: ${keys.deploy}.pub, role: operator }
   boss: { password: "${userHash}", authorizedKeys: [ "${readFileSync(`${keys.boss}.pub`, 'utf8').trim()}" ], role: admin }
 ${extraUsers.map((line) => `  ${line}`).join('\n')}
 roles:
-  operator: { commands: [echo, date, ls, cat, sleep, 'false', slow, flood, sh-env] }
+  operator: { commands: [echo, date, ls, cat, sleep, 'false', slow, flood, sh-env${(options.operatorCommands ?? []).map((c) => `, ${c}`).join('')}] }
   admin: { inherits: [operator], admin: true }
 commands:
   echo: { program: /bin/echo, args: any }
@@ -78,8 +91,12 @@ ${extra}`;
 }
 
 /** Writes the test config and starts the server in this process, with an in-memory audit. */
-export async function startTestServer(extra = '', extraUsers: readonly string[] = []): Promise<TestServer> {
-  const { dir, srv, yaml, configFile, keys } = await writeTestConfig(extra, extraUsers);
+export async function startTestServer(
+  extra = '',
+  extraUsers: readonly string[] = [],
+  options: TestServerOptions = {},
+): Promise<TestServer> {
+  const { dir, srv, yaml, configFile, keys } = await writeTestConfig(extra, extraUsers, options);
   const loaded = loadConfigText(yaml, configFile, dir);
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const audit = new MemoryAudit();
@@ -98,6 +115,17 @@ export async function startTestServer(extra = '', extraUsers: readonly string[] 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// The shared limits, with the caller's entries replacing those of the same name (YAML forbids duplicate keys).
+function limits(extra = ''): string {
+  const entries = new Map(
+    ['commandTimeout: 20s', 'maxOutputBytes: 1MiB', 'shutdownGrace: 5s', 'maxStartups: 200', ...extra.split(',')]
+      .map((e) => e.trim())
+      .filter((e) => e !== '')
+      .map((e) => [e.slice(0, e.indexOf(':')).trim(), e] as const),
+  );
+  return [...entries.values()].join(', ');
 }
 
 function keygen(dir: string, name: string): string {

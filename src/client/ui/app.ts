@@ -1,0 +1,259 @@
+// `keyhole connect`'s full-screen client: wires the widgets to the connection, routes keys (a dialog first, then the
+// sessions view, then the global keys, then the input line), queues typed-ahead lines, and restores the terminal on quit.
+import type { Widgets } from 'blessed';
+import { formatColumns } from '../../shell/line-editor-text.ts';
+import type { RunStream } from '../session.ts';
+import { panelLines } from './commands-text.ts';
+import { candidatesAt } from './complete.ts';
+import { Connection, type Reopen } from './connection.ts';
+import { askSecret, confirm, type Modal } from './dialog.ts';
+import { perform, type AppContext } from './dispatch.ts';
+import { noteLine, refusalLine, type Theme } from './format.ts';
+import { appendHistory, loadHistory } from './history-store.ts';
+import { InputLine } from './input-line.ts';
+import type { KeyEvent } from './keys.ts';
+import { createLayout, PANEL_AUTO_WIDTH, PANEL_WIDTH, showPanel, type Layout } from './layout.ts';
+import type { Link } from './link.ts';
+import { OutputPane } from './output-pane.ts';
+import { SessionsView } from './sessions-view.ts';
+import { statusLine } from './status.ts';
+
+export interface AppOptions {
+  readonly target: { readonly user: string; readonly host: string; readonly port: number };
+  readonly theme: Theme;
+  readonly historyFile: string;
+  /** The connection made before the screen opened, so host-key and password prompts happen on the plain terminal. */
+  readonly link: Link;
+  /** Connects again with the same options (after a drop). */
+  readonly reopen: Reopen;
+}
+
+/** Runs the client until the user quits; the terminal is restored when the promise resolves. */
+export function runApp(options: AppOptions): Promise<void> {
+  return new App(options).done;
+}
+
+const RENDER_DELAY_MS = 15;
+
+class App implements AppContext {
+  readonly theme: Theme;
+  readonly label: string;
+  readonly layout: Layout;
+  readonly screen: Widgets.Screen;
+  readonly pane: OutputPane;
+  readonly input: InputLine;
+  readonly sessions: SessionsView;
+  readonly connection: Connection;
+  readonly done: Promise<void>;
+  #resolve!: () => void;
+  #modals: Modal[] = [];
+  #run: RunStream | null = null;
+  #queue: string[] = [];
+  #busy = false;
+  #lastExit: number | null = null;
+  #admin: boolean;
+  #renderTimer: NodeJS.Timeout | null = null;
+  #historyWarned = false;
+
+  constructor(private readonly options: AppOptions) {
+    const { user, host, port } = options.target;
+    this.theme = options.theme;
+    this.label = `${user}@${host}:${port}`;
+    this.#admin = options.link.client.hello.admin;
+    this.done = new Promise((resolve) => (this.#resolve = resolve));
+    this.layout = createLayout(this.theme, `keyhole ${this.label}`);
+    this.screen = this.layout.screen;
+    this.pane = new OutputPane(this.layout.output, this.theme, () => this.requestRender());
+    const candidates = (chars: readonly string[], cursor: number) =>
+      candidatesAt(chars, cursor, this.connection.commands, this.admin());
+    this.input = new InputLine(this.layout.input, this.theme, candidates, loadHistory(options.historyFile));
+    this.input.prompt = this.prompt();
+    this.sessions = new SessionsView(this);
+    this.connection = new Connection(
+      { changed: () => this.#refreshPanel(), dropped: (reason) => void this.#dropped(reason) },
+      options.reopen,
+    );
+    this.screen.on('keypress', (ch: string | undefined, key: KeyEvent) => this.#key(ch, key));
+    this.screen.on('resize', () => (this.sessions.relayout(), this.#refreshPanel()));
+    this.layout.output.on('scroll', () => this.requestRender());
+    showPanel(this.layout, (this.screen.width as number) >= PANEL_AUTO_WIDTH);
+    this.#welcome();
+    void this.connection.attach(options.link).then(() => this.#refreshPanel());
+    this.#draw();
+  }
+
+  // --- AppContext
+
+  client = () => this.connection.client;
+  self = () => this.connection.client?.hello.session ?? '';
+  prompt = () => `${this.options.target.user}@${this.options.target.host}${this.#admin ? '#' : '$'} `;
+  admin = () => this.#admin;
+  open = (modal: Modal) => (this.#modals.push(modal), this.requestRender());
+  close = (modal: Modal) => ((this.#modals = this.#modals.filter((m) => m !== modal)), this.requestRender());
+  setLastExit = (code: number) => (this.#lastExit = code);
+  setRun = (run: RunStream | null) => (this.#run = run);
+
+  togglePanel(): void {
+    showPanel(this.layout, this.layout.panel.hidden);
+    this.#refreshPanel();
+  }
+
+  quit(): void {
+    this.connection.close();
+    this.sessions.close();
+    if (this.#renderTimer) clearTimeout(this.#renderTimer);
+    this.screen.destroy();
+    this.#resolve();
+  }
+
+  async reconnect(): Promise<void> {
+    if (this.connection.client) return void this.pane.add(noteLine('already connected', this.theme));
+    this.pane.add(noteLine(`reconnecting to ${this.label}...`, this.theme));
+    const ask = () => askSecret(this, 'Password', `Password for ${this.label}:`);
+    const result = await this.connection.reconnect(ask);
+    if (!result.ok) return void this.pane.add(refusalLine('reconnect failed', result.reason, this.theme));
+    this.#admin = this.client()?.hello.admin ?? this.#admin;
+    this.input.prompt = this.prompt();
+    this.pane.add(noteLine(`reconnected: session ${this.self()}`, this.theme));
+  }
+
+  requestRender(): void {
+    this.#renderTimer ??= setTimeout(() => this.#draw(), RENDER_DELAY_MS);
+  }
+
+  // --- keys
+
+  #key(ch: string | undefined, key: KeyEvent): void {
+    const modal = this.#modals.at(-1);
+    if (modal) modal.handleKey(ch, key);
+    else if (this.sessions.isOpen) this.sessions.handleKey(ch, key);
+    else if (!this.#globalKey(key)) this.#inputKey(ch, key);
+    this.requestRender();
+  }
+
+  #globalKey(key: KeyEvent): boolean {
+    switch (key.full) {
+      case 'f1':
+        this.togglePanel();
+        return true;
+      case 'f2':
+        if (this.#admin) this.sessions.open();
+        else this.pane.add(noteLine('the sessions view needs admin rights', this.theme));
+        return true;
+      case 'pageup':
+      case 'pagedown':
+        this.pane.page(key.full === 'pageup' ? -1 : 1);
+        return true;
+      case 'S-up':
+      case 'S-down':
+        this.pane.scroll(key.full === 'S-up' ? -1 : 1);
+        return true;
+      case 'C-l':
+        this.pane.clear();
+        return true;
+    }
+    return false;
+  }
+
+  #inputKey(ch: string | undefined, key: KeyEvent): void {
+    const event = this.input.handleKey(ch, key);
+    switch (event.type) {
+      case 'submit':
+        return this.#submit(event.line);
+      case 'eof':
+        return this.quit();
+      case 'interrupt':
+        return this.#interrupt();
+      case 'candidates': {
+        const width = Math.max(20, (this.layout.output.width as number) - 1);
+        return this.pane.add(...formatColumns(event.items, width).map((l) => noteLine(l, this.theme)));
+      }
+    }
+  }
+
+  #submit(line: string): void {
+    const saved = appendHistory(this.options.historyFile, line);
+    if (!saved.ok && !this.#historyWarned) {
+      this.#historyWarned = true;
+      this.pane.add(noteLine(saved.reason, this.theme));
+    }
+    this.#queue.push(line);
+    void this.#pump();
+  }
+
+  // Lines run one at a time, in the order typed, as in a terminal: what is typed during a command waits its turn.
+  async #pump(): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    for (let line = this.#queue.shift(); line !== undefined; line = this.#queue.shift()) {
+      await perform(this, line).catch((err: Error) => this.pane.add(refusalLine('failed', err.message, this.theme)));
+      this.requestRender();
+    }
+    this.#busy = false;
+  }
+
+  #interrupt(): void {
+    if (this.#run) {
+      this.#run.cancel();
+      if (this.#queue.length > 0) this.pane.add(noteLine(`dropped ${this.#queue.length} typed-ahead line(s)`, this.theme));
+      this.#queue = [];
+    } else {
+      this.input.clear();
+    }
+  }
+
+  // --- connection and drawing
+
+  async #dropped(reason: string): Promise<void> {
+    this.pane.add(refusalLine('disconnected', reason, this.theme));
+    if (this.sessions.isOpen) this.sessions.close();
+    const again = await confirm(this, 'Connection lost', `${reason}. Reconnect to ${this.label}?`, true);
+    if (again) await this.reconnect();
+    else this.pane.add(noteLine('not connected: type :reconnect to try again, or press Ctrl-D to quit', this.theme));
+  }
+
+  #welcome(): void {
+    const hello = this.options.link.client.hello;
+    const role = `role ${hello.role}${hello.admin ? ', admin' : ''}`;
+    this.pane.add(
+      noteLine(`Connected to ${hello.server} at ${this.label} as ${hello.user} (${role}), session ${hello.session}.`, this.theme),
+      noteLine('Type help (or press F1) for the commands you may run. Tab completes, Ctrl-D quits.', this.theme),
+    );
+  }
+
+  #refreshPanel(): void {
+    if (!this.layout.panel.hidden) {
+      this.layout.panel.setContent(panelLines(this.connection.commands, PANEL_WIDTH - 2, this.theme).join('\n'));
+    }
+    this.requestRender();
+  }
+
+  #draw(): void {
+    this.#renderTimer = null;
+    if ((this.screen as { destroyed?: boolean }).destroyed) return;
+    this.pane.flush();
+    const info = {
+      label: this.label,
+      role: this.connection.client?.hello.role ?? this.options.link.client.hello.role,
+      admin: this.#admin,
+      state: this.connection.state,
+      lastExit: this.#lastExit,
+      latencyMs: this.connection.latencyMs,
+      below: this.pane.below(),
+      queued: this.#queue.length,
+    };
+    this.layout.status.setContent(statusLine(info, this.screen.width as number, this.theme));
+    const column = this.input.render();
+    this.screen.render();
+    this.#placeCursor(column);
+  }
+
+  #placeCursor(column: number): void {
+    const program = this.screen.program;
+    const modal = this.#modals.at(-1);
+    const at = modal ? modal.cursor() : this.sessions.isOpen ? null : { x: column, y: this.layout.input.atop as number };
+    if (!at) return void program.hideCursor();
+    program.cup(at.y, at.x);
+    program.showCursor();
+  }
+}

@@ -1,0 +1,104 @@
+// Carries out one submitted line: echoes it into the transcript, then runs it on the server or does what the client
+// command asks (help, whoami, the sessions view, kill, shutdown, clear, reconnect, quit).
+import type { RunStream } from '../session.ts';
+import { parseLine, type Action } from './actions.ts';
+import { helpLines } from './commands-text.ts';
+import type { Connection } from './connection.ts';
+import { confirm, type DialogHost } from './dialog.ts';
+import { commandLine, noteLine, refusalLine, type Theme } from './format.ts';
+import type { OutputPane } from './output-pane.ts';
+import { runCommand } from './runner.ts';
+import type { SessionsView } from './sessions-view.ts';
+
+export interface AppContext extends DialogHost {
+  readonly theme: Theme;
+  readonly pane: OutputPane;
+  readonly connection: Connection;
+  readonly sessions: SessionsView;
+  /** `user@host:port`. */
+  readonly label: string;
+  prompt(): string;
+  admin(): boolean;
+  quit(): void;
+  togglePanel(): void;
+  reconnect(): Promise<void>;
+  setLastExit(code: number): void;
+  /** The running command (for Ctrl-C), or null once it has ended. */
+  setRun(run: RunStream | null): void;
+}
+
+/** Echoes `line` and does what it says; resolves when that is done (a command has exited). */
+export async function perform(ctx: AppContext, line: string): Promise<void> {
+  const commands = ctx.connection.commands.map((c) => c.name);
+  const action = parseLine(line, { admin: ctx.admin(), commands });
+  if (action.type === 'none') return;
+  ctx.pane.toBottom();
+  ctx.pane.add(commandLine(ctx.prompt(), line, ctx.theme));
+  if (action.type === 'run') return run(ctx, action.argv);
+  if (action.type === 'refuse') return void ctx.pane.add(refusalLine('not sent', action.reason, ctx.theme));
+  if (action.type === 'usage') return void ctx.pane.add(refusalLine('not done', action.message, ctx.theme));
+  return local(ctx, action);
+}
+
+async function run(ctx: AppContext, argv: string[]): Promise<void> {
+  const client = ctx.connection.client;
+  if (!client) {
+    const message = 'the client is not connected: type :reconnect, or press Ctrl-D to quit';
+    return void ctx.pane.add(refusalLine('not sent', message, ctx.theme));
+  }
+  ctx.connection.setRunning(true);
+  try {
+    const end = await runCommand(client, argv, ctx.pane, ctx.theme, (stream) => ctx.setRun(stream));
+    if (end.code !== null) ctx.setLastExit(end.code);
+  } finally {
+    ctx.setRun(null);
+    ctx.connection.setRunning(false);
+  }
+}
+
+async function local(ctx: AppContext, action: Exclude<Action, { type: 'none' | 'run' | 'refuse' | 'usage' }>) {
+  const note = (text: string) => ctx.pane.add(noteLine(text, ctx.theme));
+  switch (action.type) {
+    case 'quit':
+      return ctx.quit();
+    case 'help':
+      return ctx.pane.add(...helpLines(ctx.connection.commands, ctx.admin(), ctx.theme));
+    case 'commands':
+      return ctx.togglePanel();
+    case 'clear':
+      return ctx.pane.clear();
+    case 'reconnect':
+      return ctx.reconnect();
+    case 'whoami':
+      return note(whoami(ctx));
+    case 'sessions':
+      if (!ctx.admin()) return note('the sessions view needs admin rights');
+      return ctx.sessions.open();
+    case 'kill':
+    case 'shutdown':
+      return admin(ctx, action);
+  }
+}
+
+function whoami(ctx: AppContext): string {
+  const hello = ctx.connection.client?.hello;
+  if (!hello) return `not connected (${ctx.label})`;
+  return `${hello.user} (role ${hello.role}${hello.admin ? ', admin' : ''}) on ${ctx.label}, session ${hello.session}`;
+}
+
+async function admin(ctx: AppContext, action: { type: 'kill'; session: string } | { type: 'shutdown' }) {
+  const client = ctx.connection.client;
+  if (!client) return void ctx.pane.add(refusalLine('not sent', 'the client is not connected', ctx.theme));
+  try {
+    if (action.type === 'kill') {
+      await client.kill(action.session);
+      return void ctx.pane.add(noteLine(`ended session ${action.session}`, ctx.theme));
+    }
+    const question = `Shut the server down? Every session ends once running commands finish.`;
+    if (!(await confirm(ctx, 'Shutdown', question))) return void ctx.pane.add(noteLine('not shut down', ctx.theme));
+    await client.shutdown();
+    ctx.pane.add(noteLine('the server is shutting down', ctx.theme));
+  } catch (err) {
+    ctx.pane.add(refusalLine('refused', (err as Error).message, ctx.theme));
+  }
+}

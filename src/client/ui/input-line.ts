@@ -1,0 +1,125 @@
+// The input line: the pty shell's own pure editing (src/shell/line-editor-*.ts: keys, history, completion, the
+// scrolled view of a long line) drawn into a one-row box, with the terminal's cursor placed where the user types.
+import type { Widgets } from 'blessed';
+import { completeWord, editKey, insertText, type Line } from '../../shell/line-editor-edit.ts';
+import { History } from '../../shell/line-editor-history.ts';
+import { fitView, promptLayout, textWidth } from '../../shell/line-editor-text.ts';
+import { DEFAULT_MAX_LINE_BYTES } from '../../shell/tokenize.ts';
+import { escapeTags, paint, type Theme } from './format.ts';
+import { HISTORY_SIZE } from './history-store.ts';
+import { editKeyName, typedText, type KeyEvent } from './keys.ts';
+
+export type InputEvent =
+  | { type: 'submit'; line: string }
+  /** Ctrl-D on an empty line. */
+  | { type: 'eof' }
+  | { type: 'interrupt' }
+  /** A second Tab with several candidates: show them. */
+  | { type: 'candidates'; items: string[] }
+  | { type: 'handled' }
+  | { type: 'ignored' };
+
+export type Candidates = (chars: readonly string[], cursor: number) => string[];
+
+/** The line being typed, its history and its box. */
+export class InputLine {
+  readonly history = new History(HISTORY_SIZE);
+  prompt = '> ';
+  #line: Line = { chars: [], cursor: 0 };
+  #scroll = 0;
+  #tabbed = false;
+
+  constructor(
+    private readonly box: Widgets.BoxElement,
+    private readonly theme: Theme,
+    private readonly candidates: Candidates,
+    saved: readonly string[] = [],
+  ) {
+    for (const line of saved) this.history.add(line);
+  }
+
+  /** The text typed so far. */
+  get text(): string {
+    return this.#line.chars.join('');
+  }
+
+  /** Handles one key; says what the app should do about it. */
+  handleKey(ch: string | undefined, key: KeyEvent): InputEvent {
+    const tabbed = this.#tabbed;
+    this.#tabbed = key.full === 'tab';
+    switch (key.full) {
+      case 'enter':
+      case 'linefeed':
+        return this.#submit();
+      case 'C-c':
+        return { type: 'interrupt' };
+      case 'C-d':
+        return this.#line.chars.length === 0 ? { type: 'eof' } : this.#edit('delete');
+      case 'up':
+      case 'C-p':
+        return this.#recall(-1);
+      case 'down':
+      case 'C-n':
+        return this.#recall(1);
+      case 'tab':
+        return this.#complete(tabbed);
+    }
+    const name = editKeyName(key);
+    if (name !== undefined) return this.#edit(name);
+    const text = typedText(ch, key);
+    if (text === undefined) return { type: 'ignored' };
+    this.#line = insertText(this.#line, text, DEFAULT_MAX_LINE_BYTES);
+    return { type: 'handled' };
+  }
+
+  /** Empties the line (Ctrl-C with nothing running). */
+  clear(): void {
+    this.#line = { chars: [], cursor: 0 };
+    this.history.rewind();
+  }
+
+  /** Draws the prompt and the visible part of the line; returns the cursor's column within the box. */
+  render(): number {
+    const columns = Math.max(2, this.box.width as number);
+    const [prompt, room] = promptLayout(this.prompt, columns);
+    const { chars, cursor } = this.#line;
+    const view = fitView(chars, cursor, this.#scroll, room);
+    this.#scroll = view.scroll;
+    const shown = escapeTags(chars.slice(view.scroll, view.end).join(''));
+    this.box.setContent(`${paint(escapeTags(prompt), 'prompt', this.theme)}${shown}`);
+    return textWidth(Array.from(prompt)) + textWidth(chars, view.scroll, cursor);
+  }
+
+  #submit(): InputEvent {
+    const line = this.text;
+    if (!line.startsWith(' ')) this.history.add(line);
+    else this.history.rewind();
+    this.#line = { chars: [], cursor: 0 };
+    return { type: 'submit', line };
+  }
+
+  #edit(name: string): InputEvent {
+    const edit = editKey(this.#line, name);
+    if (edit === undefined) return { type: 'ignored' };
+    this.#line = { chars: edit.chars, cursor: edit.cursor };
+    return { type: 'handled' };
+  }
+
+  #recall(step: -1 | 1): InputEvent {
+    const chars = this.history.step(this.#line.chars, step);
+    if (chars !== undefined) this.#line = { chars: [...chars], cursor: chars.length };
+    return { type: 'handled' };
+  }
+
+  #complete(again: boolean): InputEvent {
+    const { chars, cursor } = this.#line;
+    const { edit, list } = completeWord(this.#line, this.candidates(chars, cursor), again, DEFAULT_MAX_LINE_BYTES);
+    let next: Line = { chars: edit.chars, cursor: edit.cursor };
+    // A completed directory keeps the cursor right after its slash, ready for the rest of the path.
+    if (next.cursor > cursor && next.chars[next.cursor - 1] === ' ' && next.chars[next.cursor - 2] === '/') {
+      next = editKey(next, 'backspace') ?? next;
+    }
+    this.#line = next;
+    return list ? { type: 'candidates', items: list } : { type: 'handled' };
+  }
+}

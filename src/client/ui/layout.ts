@@ -1,0 +1,75 @@
+// The screen and its widgets: the output pane (scrollable, wheel and keys), an optional commands panel on the right,
+// the input line and the status bar at the bottom. Sizes are relative, so blessed reflows them when the terminal
+// is resized. The only place besides the other ui/ widgets that creates blessed objects.
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import type { Theme } from './format.ts';
+
+export const PANEL_WIDTH = 34;
+/** At this width and wider the commands panel starts open. */
+export const PANEL_AUTO_WIDTH = 120;
+
+export interface Layout {
+  readonly screen: Widgets.Screen;
+  readonly output: Widgets.BoxElement;
+  readonly panel: Widgets.BoxElement;
+  readonly input: Widgets.BoxElement;
+  readonly status: Widgets.BoxElement;
+}
+
+/** Creates the screen (entering the alternate buffer) and the widgets. */
+export function createLayout(theme: Theme, title: string): Layout {
+  const screen = blessed.screen({
+    smartCSR: true,
+    fullUnicode: theme.unicode,
+    title,
+    warnings: false,
+    autoPadding: true,
+  });
+  const output = blessed.box({
+    parent: screen,
+    top: 0,
+    left: 0,
+    width: '100%',
+    height: '100%-2',
+    tags: true,
+    scrollable: true,
+    alwaysScroll: true,
+    mouse: true,
+    wrap: true,
+    scrollbar: { ch: ' ', style: theme.colour ? { bg: 'blue' } : { inverse: true } },
+  });
+  const panel = blessed.box({
+    parent: screen,
+    top: 0,
+    right: 0,
+    width: PANEL_WIDTH,
+    height: '100%-2',
+    tags: true,
+    hidden: true,
+    scrollable: true,
+    alwaysScroll: true,
+    mouse: true,
+    border: { type: 'line' },
+    label: ' Commands (F1) ',
+    style: theme.colour ? { border: { fg: 'cyan' } } : {},
+  });
+  const input = blessed.box({ parent: screen, bottom: 1, left: 0, width: '100%', height: 1, tags: true });
+  const status = blessed.box({
+    parent: screen,
+    bottom: 0,
+    left: 0,
+    width: '100%',
+    height: 1,
+    tags: true,
+    style: theme.colour ? { bg: 'blue', fg: 'white' } : { inverse: true },
+  });
+  return { screen, output, panel, input, status };
+}
+
+/** Shows or hides the commands panel, narrowing the output pane to make room for it. */
+export function showPanel(layout: Layout, visible: boolean): void {
+  if (visible) layout.panel.show();
+  else layout.panel.hide();
+  layout.output.width = visible ? `100%-${PANEL_WIDTH}` : '100%';
+}

@@ -1,0 +1,80 @@
+// Per-source penalties in the spirit of OpenSSH's PerSourcePenalties: each failed or abandoned login adds time to
+// its source's penalty, up to a cap; while the penalty exceeds a threshold, new connections from that source are
+// refused at once. Other sources are not affected, so legitimate users still get in during an attack. Pure: the
+// clock is passed in.
+
+export interface PenaltyPolicy {
+  /** Seconds added for a failed authentication. */
+  readonly authFailSec: number;
+  /** Seconds added for a connection that ended without authenticating. */
+  readonly noAuthSec: number;
+  /** Refuse the source while its remaining penalty is above this many seconds. */
+  readonly thresholdSec: number;
+  /** The penalty never grows beyond this. */
+  readonly maxSec: number;
+  /** At most this many sources are remembered; the oldest are forgotten first. */
+  readonly maxSources: number;
+}
+
+export const DEFAULT_PENALTIES: PenaltyPolicy = {
+  authFailSec: 5,
+  noAuthSec: 1,
+  thresholdSec: 15,
+  maxSec: 600,
+  maxSources: 65_536,
+};
+
+/** The address block a penalty applies to: the IPv4 address, or the IPv6 /64 (one host usually owns a /64). */
+export function sourceOf(ip: string): string {
+  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4) return v4[1]!;
+  const groups = expandIPv6(ip);
+  return groups ? `${groups.slice(0, 4).join(':')}::/64` : ip;
+}
+
+function expandIPv6(ip: string): string[] | null {
+  const [head, tail] = ip.split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  if (tail === undefined && left.length !== 8) return null;
+  const middle = Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...middle, ...right].map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
+}
+
+export class Penalties {
+  // Source -> the time (ms) its penalty ends. A Map keeps insertion order, so the oldest entry is first.
+  #until = new Map<string, number>();
+
+  constructor(
+    private readonly policy: PenaltyPolicy,
+    private readonly exempt: (source: string) => boolean = () => false,
+  ) {}
+
+  /** Adds a penalty for `source`, returning the seconds it now has left. */
+  add(source: string, kind: 'authfail' | 'noauth', now: number): number {
+    if (this.exempt(source)) return 0;
+    const seconds = kind === 'authfail' ? this.policy.authFailSec : this.policy.noAuthSec;
+    const base = Math.max(now, this.#until.get(source) ?? now);
+    const until = Math.min(base + seconds * 1000, now + this.policy.maxSec * 1000);
+    this.#until.delete(source);
+    this.#until.set(source, until);
+    if (this.#until.size > this.policy.maxSources) this.#until.delete(this.#until.keys().next().value!);
+    return (until - now) / 1000;
+  }
+
+  /** Whether connections from `source` are refused now. */
+  refused(source: string, now: number): boolean {
+    const until = this.#until.get(source);
+    if (until === undefined) return false;
+    if (until <= now) {
+      this.#until.delete(source);
+      return false;
+    }
+    return (until - now) / 1000 > this.policy.thresholdSec;
+  }
+
+  /** Seconds of penalty left for `source`. */
+  remaining(source: string, now: number): number {
+    return Math.max(0, ((this.#until.get(source) ?? now) - now) / 1000);
+  }
+}
