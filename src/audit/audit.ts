@@ -36,11 +36,17 @@ export class FileAudit implements Audit {
   #queue: { line: string; done: (err: Error | null) => void }[] = [];
   #writing = false;
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly onHealth: (failure: Error | null) => void,
+  ) {}
 
-  /** Opens (creating, mode 0600) the audit file for appending. */
-  static async open(file: string): Promise<FileAudit> {
-    return new FileAudit(await open(file, 'a', 0o600));
+  /**
+   * Opens (creating, mode 0600) the audit file for appending. `onHealth` hears when writes start failing (with the
+   * error) and when they work again (null), so the server can say so loudly.
+   */
+  static async open(file: string, onHealth: (failure: Error | null) => void = () => {}): Promise<FileAudit> {
+    return new FileAudit(await open(file, 'a', 0o600), onHealth);
   }
 
   get failure(): Error | null {
@@ -60,10 +66,12 @@ export class FileAudit implements Audit {
       const batch = this.#queue.splice(0);
       try {
         await this.handle.write(batch.map((b) => b.line).join(''));
+        if (this.#failure) this.onHealth(null);
         this.#failure = null;
         batch.forEach((b) => b.done(null));
       } catch (err) {
         this.#failure = err as Error;
+        this.onHealth(this.#failure);
         batch.forEach((b) => b.done(err as Error));
       }
     }

@@ -50,6 +50,12 @@ export async function connectCommand(targetText: string, opts: ConnectCliOptions
   } catch (err) {
     fail((err as Error).message, EXIT_CONNECTION);
   }
-  await runApp({ target: { user, host, port }, theme: themeFromEnv(process.env), historyFile: historyFile({ user, host, port }), link, reopen: open });
+  await runApp({
+    target: { user, host, port },
+    theme: themeFromEnv(process.env),
+    historyFile: historyFile({ user, host, port }),
+    link,
+    reopen: open,
+  });
   process.exit(0);
 }

@@ -20,7 +20,15 @@ export async function serveCommand(configFile: string | undefined): Promise<void
     log.log('info', `commands run as ${config.runAs.user} (uid ${config.runAs.uid}, gid ${config.runAs.gid})`);
   let audit: Audit;
   try {
-    audit = config.audit.file ? await FileAudit.open(config.audit.file) : new StreamAudit(process.stderr);
+    const file = config.audit.file;
+    const onHealth = (failure: Error | null) =>
+      failure
+        ? log.log('error', 'THE AUDIT LOG CANNOT BE WRITTEN: logins and commands are refused until it can', {
+            file,
+            error: failure.message,
+          })
+        : log.log('warn', 'the audit log can be written again', { file });
+    audit = file ? await FileAudit.open(file, onHealth) : new StreamAudit(process.stderr);
   } catch (err) {
     fail(`cannot open the audit file ${config.audit.file}: ${(err as Error).message}`);
   }

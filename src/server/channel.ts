@@ -25,6 +25,8 @@ export interface ChannelHost {
   readonly ptyAllowed: boolean;
   /** The connection's lifetime: aborted when it closes. */
   readonly signal: AbortSignal;
+  /** Input arrived: the session is not idle. */
+  touch(): void;
   /** Lets the registry reach this channel's user (shutdown notices); returns a function that removes it. */
   addNotifier(notify: (message: string) => void): () => void;
 }
@@ -69,7 +71,7 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     if (info.name !== PROTOCOL_NAME || started) return (host.refused('subsystem', info.name), no?.());
     started = true;
     const channel = ok();
-    watch(channel, lifetime);
+    watch(channel, lifetime, host);
     withNotifier(host, channel);
     const shell = host.shellSession('protocol', env, signal);
     const maxRuns = host.config().limits.maxRunsPerSession;
@@ -87,7 +89,7 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     if (started) return no?.();
     started = true;
     const channel = ok();
-    watch(channel, lifetime);
+    watch(channel, lifetime, host);
     const shell = host.shellSession('shell', env, signal);
     if (pty) {
       const term = startInteractiveShell(shell, { channel, columns: pty.cols });
@@ -102,7 +104,7 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     if (started) return no?.();
     started = true;
     const channel = ok();
-    watch(channel, lifetime);
+    watch(channel, lifetime, host);
     interrupt = new AbortController();
     const io = pty ? ptyIO(channel) : plainIO(channel);
     if (pty) channel.on('data', (d: Buffer) => d.includes(0x03) && interrupt?.abort());
@@ -124,7 +126,8 @@ function ptyIO(channel: ServerChannel): ShellIO {
   return { stdout: out, stderr: out, stdin: channel, flush: () => flushed(out) };
 }
 
-function watch(channel: ServerChannel, lifetime: AbortController): void {
+function watch(channel: ServerChannel, lifetime: AbortController, host: ChannelHost): void {
+  channel.on('data', () => host.touch());
   channel.on('close', () => lifetime.abort());
   channel.on('error', () => lifetime.abort());
 }

@@ -11,6 +11,7 @@ import type { ShellSession } from '../shell/session.ts';
 import { forbidsPty } from '../auth/authorized-keys.ts';
 import { authenticate } from './authenticate.ts';
 import type { Gate } from './gate.ts';
+import { watchIdle, type IdleWatch } from './idle.ts';
 import { serveSessionChannel } from './channel.ts';
 import type { LiveSession, SessionRegistry } from './registry.ts';
 
@@ -48,6 +49,7 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
   let acceptedUser: string | null = null;
   let ptyAllowed = true;
   let live: LiveSession | null = null;
+  let idle: IdleWatch = { touch() {}, stop() {} };
 
   client.setNoDelay(true);
   void server.audit.record({ event: 'connect', conn, addr, client: clientVersion }).catch(() => undefined);
@@ -113,6 +115,10 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
       signal: lifetime.signal,
       ptyAllowed,
       refused: (request, detail) => refused(request, detail),
+      touch: () => {
+        session.lastActivity = new Date();
+        idle.touch();
+      },
       addNotifier: (notify) => (notifiers.add(notify), () => notifiers.delete(notify)),
       shellSession: (via, clientEnv, signal) => shellSession(session, via, clientEnv, signal),
     });
@@ -150,12 +156,14 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
       setCommand: (line) => {
         s.command = line;
         s.lastActivity = new Date();
+        idle.touch();
       },
     };
   };
 
   client.on('close', () => {
     clearTimeout(grace);
+    idle.stop();
     lifetime.abort();
     if (live) server.registry.remove(live.id);
     const reason = live?.command ? 'closed while a command ran' : 'closed';
@@ -191,6 +199,12 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
       notify: (message) => notifiers.forEach((notify) => notify(message)),
     };
     server.registry.add(live);
+    const session = live;
+    idle = watchIdle(
+      limits.idleTimeoutMs,
+      () => session.command !== null,
+      () => session.end('idle timeout'),
+    );
     void server.audit
       .record({ event: 'session-start', session: live.id, user: username, role, addr, client: clientVersion })
       .catch(() => undefined);

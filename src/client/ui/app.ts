@@ -195,7 +195,8 @@ class App implements AppContext {
   #interrupt(): void {
     if (this.#run) {
       this.#run.cancel();
-      if (this.#queue.length > 0) this.pane.add(noteLine(`dropped ${this.#queue.length} typed-ahead line(s)`, this.theme));
+      if (this.#queue.length > 0)
+        this.pane.add(noteLine(`dropped ${this.#queue.length} typed-ahead line(s)`, this.theme));
       this.#queue = [];
     } else {
       this.input.clear();
@@ -216,7 +217,10 @@ class App implements AppContext {
     const hello = this.options.link.client.hello;
     const role = `role ${hello.role}${hello.admin ? ', admin' : ''}`;
     this.pane.add(
-      noteLine(`Connected to ${hello.server} at ${this.label} as ${hello.user} (${role}), session ${hello.session}.`, this.theme),
+      noteLine(
+        `Connected to ${hello.server} at ${this.label} as ${hello.user} (${role}), session ${hello.session}.`,
+        this.theme,
+      ),
       noteLine('Type help (or press F1) for the commands you may run. Tab completes, Ctrl-D quits.', this.theme),
     );
   }
@@ -251,7 +255,11 @@ class App implements AppContext {
   #placeCursor(column: number): void {
     const program = this.screen.program;
     const modal = this.#modals.at(-1);
-    const at = modal ? modal.cursor() : this.sessions.isOpen ? null : { x: column, y: this.layout.input.atop as number };
+    const at = modal
+      ? modal.cursor()
+      : this.sessions.isOpen
+        ? null
+        : { x: column, y: this.layout.input.atop as number };
     if (!at) return void program.hideCursor();
     program.cup(at.y, at.x);
     program.showCursor();

@@ -17,9 +17,7 @@ export function panelLines(commands: readonly CommandInfo[], width: number, them
 /** `help`: the commands with their rules, then the client's own commands and keys. */
 export function helpLines(commands: readonly CommandInfo[], admin: boolean, theme: Theme): string[] {
   const width = Math.max(8, ...commands.map((c) => c.name.length));
-  const own = admin
-    ? 'help, whoami, clear, exit, sessions (F2), kill SESSION, shutdown'
-    : 'help, whoami, clear, exit';
+  const own = admin ? 'help, whoami, clear, exit, sessions (F2), kill SESSION, shutdown' : 'help, whoami, clear, exit';
   return [
     paint('Commands you may run:', 'bold', theme),
     ...commands.map((c) => `  ${paint(escapeTags(c.name.padEnd(width)), 'bold', theme)}  ${escapeTags(c.rule)}`),

@@ -14,7 +14,8 @@ export function historyFile(
   env: NodeJS.ProcessEnv = process.env,
   home = os.homedir(),
 ): string {
-  const state = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(home, '.local', 'state');
+  const state =
+    env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(home, '.local', 'state');
   // A host or user name never becomes a path: separators and controls are replaced.
   const name = `${target.user}@${target.host}:${target.port}`.replace(/[/\\\u0000-\u001f]/g, '_');
   return path.join(state, 'keyhole', 'history', name === '.' || name === '..' ? '_' : name);

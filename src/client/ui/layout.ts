@@ -26,6 +26,9 @@ export function createLayout(theme: Theme, title: string): Layout {
     warnings: false,
     autoPadding: true,
   });
+  // In a UTF-8 terminal, draw lines and marks as the characters they are (as NCURSES_NO_UTF8_ACS=1 does): the
+  // alternate character set would show as letters in tmux's captures and some terminals.
+  if (theme.unicode) (screen.program as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
   const output = blessed.box({
     parent: screen,
     top: 0,
