@@ -10,6 +10,8 @@ import { DEFAULT_ACCEPT_ENV, DEFAULT_ENV, DEFAULT_HOST_KEY, DEFAULT_LIMITS, DEFA
 import { parseDuration, parseSize } from './units.ts';
 import { resolvePenalties } from './penalties.ts';
 import { resolveRunAs, rootWithoutRunAs } from './run-as.ts';
+import { isDangerousWithAnyArgs } from './dangerous.ts';
+import { findControlChar } from '../shell/tokenize.ts';
 
 export type { ConfigProblem };
 
@@ -104,6 +106,20 @@ function resolveCommands(raw: Record<string, RawCommand>, searchPath: string, pr
         path: [...at, 'args'],
         message: `'args: ${spec.args}' cannot be combined with flags, paths or patterns`,
       });
+    }
+    if (spec.args === 'any' && program && isDangerousWithAnyArgs(program) && !spec.allowDangerousArgs) {
+      problems.push({
+        path: [...at, 'args'],
+        message: `'${program}' can run other programs or write files when its arguments are not restricted: list the permitted flags and paths instead, or set allowDangerousArgs: true to accept that risk`,
+      });
+    }
+    for (const [i, flag] of (spec.flags ?? []).entries()) {
+      if (!/^-[^\s]/.test(flag) || flag === '--' || findControlChar(flag) >= 0) {
+        problems.push({
+          path: [...at, 'flags', i],
+          message: `'${flag}' is not an option: options start with - (and -- is always allowed)`,
+        });
+      }
     }
     let timeoutMs: number | undefined;
     if (spec.timeout !== undefined) {

@@ -64,6 +64,7 @@ const command = z.strictObject({
   maxArgs: z.number().int().min(0).max(1024).optional(),
   interactive: z.boolean().optional(),
   timeout: duration.optional(),
+  allowDangerousArgs: z.boolean().optional(),
 });
 
 export const rawConfigSchema = z.strictObject({

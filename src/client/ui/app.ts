@@ -208,7 +208,7 @@ class App implements AppContext {
   async #dropped(reason: string): Promise<void> {
     this.pane.add(refusalLine('disconnected', reason, this.theme));
     if (this.sessions.isOpen) this.sessions.close();
-    const again = await confirm(this, 'Connection lost', `${reason}. Reconnect to ${this.label}?`, true);
+    const again = await confirm(this, 'Connection lost', `${capitalised(reason)}.\nReconnect to ${this.label}?`, true);
     if (again) await this.reconnect();
     else this.pane.add(noteLine('not connected: type :reconnect to try again, or press Ctrl-D to quit', this.theme));
   }
@@ -264,4 +264,8 @@ class App implements AppContext {
     program.cup(at.y, at.x);
     program.showCursor();
   }
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -40,7 +40,7 @@ function dialogBox(host: Host, title: string, lines: string[]): Widgets.BoxEleme
 export function confirm(host: Host, title: string, question: string, enterMeansYes = false): Promise<boolean> {
   return new Promise((resolve) => {
     const keys = enterMeansYes ? '[Y/n]' : '[y/N]';
-    const box = dialogBox(host, title, [question, '', keys]);
+    const box = dialogBox(host, title, [...question.split('\n'), '', keys]);
     const modal: Modal = {
       handleKey(ch, key) {
         const yes = ch === 'y' || ch === 'Y' || (enterMeansYes && key.full === 'enter');

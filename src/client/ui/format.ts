@@ -11,16 +11,16 @@ export interface Theme {
 
 export type Tone = 'ok' | 'fail' | 'stderr' | 'note' | 'bold' | 'prompt';
 
-const COLOURS: Record<Tone, string> = {
-  ok: 'green-fg',
-  fail: 'red-fg',
-  stderr: 'red-fg',
-  note: 'cyan-fg',
-  bold: 'bold',
-  prompt: 'cyan-fg',
+const COLOURS: Record<Tone, readonly string[]> = {
+  ok: ['green-fg'],
+  fail: ['bold', 'red-fg'],
+  stderr: ['red-fg'],
+  note: ['cyan-fg'],
+  bold: ['bold'],
+  prompt: ['cyan-fg'],
 };
 // Without colour only these tones keep an attribute: what matters most stays visible on a monochrome screen.
-const PLAIN: Partial<Record<Tone, string>> = { fail: 'bold', bold: 'bold' };
+const PLAIN: Partial<Record<Tone, readonly string[]>> = { fail: ['bold'], bold: ['bold'] };
 
 /** Marks that stderr lines start with when there is no colour to tell them apart. */
 export const STDERR_MARK = '! ';
@@ -39,8 +39,12 @@ export function escapeTags(text: string): string {
 
 /** Wraps already-escaped text in the tags of a tone (nothing, or bold, without colour). */
 export function paint(text: string, tone: Tone, theme: Theme): string {
-  const tag = theme.colour ? COLOURS[tone] : PLAIN[tone];
-  return tag === undefined || text === '' ? text : `{${tag}}${text}{/${tag}}`;
+  const tags = (theme.colour ? COLOURS[tone] : PLAIN[tone]) ?? [];
+  if (text === '') return text;
+  return `${tags.map((t) => `{${t}}`).join('')}${text}${[...tags]
+    .reverse()
+    .map((t) => `{/${t}}`)
+    .join('')}`;
 }
 
 /**

@@ -8,6 +8,8 @@ import { OutputLog, type Stream } from './output-log.ts';
 export class OutputPane {
   readonly log: OutputLog;
   #dirty = false;
+  /** Whether the view keeps to the newest output: true until the user scrolls up, again once back at the bottom. */
+  #follow = true;
 
   constructor(
     private readonly box: Widgets.BoxElement,
@@ -15,6 +17,8 @@ export class OutputPane {
     private readonly requestRender: () => void,
   ) {
     this.log = new OutputLog(theme);
+    // Every scroll, the wheel's included, decides whether new output should keep the view at the bottom.
+    box.on('scroll', () => (this.#follow = this.below() === 0));
   }
 
   /** Adds a chunk of a command's output. */
@@ -72,13 +76,14 @@ export class OutputPane {
     return Math.max(0, this.box.getScrollHeight() - this.#visibleRows() - this.box.childBase);
   }
 
-  /** Puts pending changes into the box; called just before the screen is drawn. */
+  /** Puts pending changes into the box and keeps a following view at the bottom; called before each draw. */
   flush(): void {
-    if (!this.#dirty) return;
+    if (this.#dirty) this.box.setContent(this.log.lines().join('\n'));
     this.#dirty = false;
-    const follow = this.below() === 0;
-    this.box.setContent(this.log.lines().join('\n'));
-    if (follow) this.box.setScrollPerc(100);
+    if (!this.#follow) return;
+    // The width may have changed (resize, the panel): wrap for it now, or the bottom would be measured on old lines.
+    (this.box as unknown as { parseContent(): void }).parseContent();
+    this.box.setScrollPerc(100);
   }
 
   #changed(): void {

@@ -80,6 +80,7 @@ export class SessionsView {
   /** Keys while the view is open: selection, refresh, end a session, close. */
   handleKey(ch: string | undefined, key: KeyEvent): void {
     const at = (this.#list as unknown as { selected: number }).selected;
+    this.#message = '';
     if (key.full === 'escape' || key.full === 'f2' || ch === 'q') return this.close();
     if (key.full === 'up' || key.full === 'down') this.#list.select(at + (key.full === 'up' ? -1 : 1));
     else if (ch === 'r') void this.refresh();
@@ -95,7 +96,7 @@ export class SessionsView {
     this.#loading = true;
     try {
       this.#sessions = await client.sessions();
-      this.#message = '';
+      if (this.#message.startsWith('cannot list') || this.#message === 'loading...') this.#message = '';
     } catch (err) {
       this.#message = `cannot list sessions: ${(err as Error).message}`;
     } finally {

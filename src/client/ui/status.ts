@@ -52,7 +52,7 @@ function statusParts(info: StatusInfo, theme: Theme): Part[] {
   const dot = theme.unicode ? '● ' : '';
   const parts: Part[] = [
     { text: info.label, keep: 9 },
-    { text: info.admin ? `${info.role} (admin)` : info.role, keep: 5 },
+    { text: info.admin && !/admin/i.test(info.role) ? `${info.role} (admin)` : info.role, keep: 5 },
     { text: `${dot}${info.state}`, tone: STATE_TONE[info.state], keep: 8 },
   ];
   if (info.lastExit !== null) {
