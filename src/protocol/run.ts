@@ -47,7 +47,7 @@ export async function runFrame(
       interrupt,
       timeoutMs: frame.timeoutMs,
       env: { ...session.clientEnv, ...frame.env },
-      stdin,
+      stdin: () => stdin,
       requiresStdin: stdin !== null,
       onStart: () => sink.send({ type: 'started', id, run: runId() }),
     },

@@ -11,7 +11,7 @@ import { ALGORITHMS } from './algorithms.ts';
 import { serveConnection } from './connection.ts';
 import { loadHostKeys, type HostKey } from './host-keys.ts';
 import { SessionRegistry } from './registry.ts';
-import { createGate } from './gate.ts';
+import { createGate, type Gate } from './gate.ts';
 import { Penalties } from './penalties.ts';
 
 export interface StartOptions {
@@ -30,6 +30,8 @@ export interface KeyholeServer {
   shutdown(reason: string): Promise<void>;
   /** Replaces the config for new commands and logins; live sessions go on. */
   reload(config: Config): void;
+  /** Connections the gate refused (penalised sources, beyond maxStartups), and those not yet authenticated. */
+  readonly gateStats: Gate['stats'];
   /** Resolves when the server has shut down. */
   readonly closed: Promise<void>;
 }
@@ -132,6 +134,7 @@ export async function startServer(initial: Config, options: StartOptions): Promi
       config = next;
     },
     closed,
+    gateStats: gate.stats,
   };
 }
 

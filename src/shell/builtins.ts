@@ -4,7 +4,7 @@ import { verifyPassword } from '../auth/password.ts';
 import { allowedCommands, describeRule } from './policy.ts';
 import { currentRole, type LineResult, type ShellIO, type ShellSession } from './session.ts';
 import { formatSessionsTable } from './format.ts';
-import { killSession, listSessions, shutdownServer } from './admin.ts';
+import { killSession, listSessions, refuseUnlessAdmin, shutdownServer } from './admin.ts';
 
 type Builtin = (args: readonly string[], session: ShellSession, io: ShellIO) => Promise<LineResult>;
 
@@ -79,6 +79,8 @@ const sessions =
   };
 
 const kill: Builtin = async (args, session, io) => {
+  const refused = await refuseUnlessAdmin(session, 'kill');
+  if (refused) return refuse(io, refused.reason);
   if (args.length !== 1) return refuse(io, "usage: kill <session id> (see 'sessions')", 2);
   const killed = await killSession(session, args[0]!);
   if (!killed.ok) return refuse(io, killed.reason, killed.code === 'not_admin' ? 126 : 1);

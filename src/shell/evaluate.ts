@@ -39,7 +39,7 @@ async function evaluateLine(
   if (argv.length === 0) return { code: 0 };
   const builtin = findBuiltin(argv[0]!, session);
   if (builtin) return builtin(argv.slice(1), session, io);
-  const execution = await execute(session, argv, io, { interrupt, env: session.clientEnv, stdin: io.stdin });
+  const execution = await execute(session, argv, io, { interrupt, env: session.clientEnv, stdin: () => io.stdin });
   return report(io, execution, argv[0]!, session.config().limits.maxOutputBytes);
 }
 

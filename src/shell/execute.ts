@@ -11,8 +11,8 @@ export interface ExecuteOptions {
   readonly timeoutMs?: number;
   /** Extra environment from allowed client env requests, added to the config's. */
   readonly env?: Readonly<Record<string, string>>;
-  /** Input for the command; only commands marked interactive receive it. */
-  readonly stdin?: NodeJS.ReadableStream | null;
+  /** Input for the command, asked for only when the command is marked interactive (the pty shell then routes keys to it). */
+  readonly stdin?: () => NodeJS.ReadableStream | null;
   /** The caller insists on giving input: a command not marked interactive is then refused instead of run. */
   readonly requiresStdin?: boolean;
   /** The raw line, recorded with a denial when there is no argv to record. */
@@ -68,7 +68,7 @@ export async function execute(
     cwd: config.cwd,
     timeoutMs,
     maxOutputBytes: config.limits.maxOutputBytes,
-    stdin: decision.command.interactive ? (opts.stdin ?? null) : null,
+    stdin: decision.command.interactive ? (opts.stdin?.() ?? null) : null,
     stdout: out.stdout,
     stderr: out.stderr,
     signal,

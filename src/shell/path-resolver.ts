@@ -1,5 +1,5 @@
 // The filesystem view the policy checks path operands against: canonical paths, symlinks and `..` resolved.
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { PathResolver } from './policy.ts';
 
@@ -16,6 +16,8 @@ export const realPathResolver: PathResolver = {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT' && code !== 'ENOTDIR') return null;
+        // A dangling symlink also reports ENOENT: its target may lie outside every root, so it resolves to nothing.
+        if (lstatSync(current, { throwIfNoEntry: false })) return null;
         const parent = path.dirname(current);
         if (parent === current) return null;
         rest.unshift(path.basename(current));

@@ -6,6 +6,9 @@ import { outputLine, sanitize, type Theme } from './format.ts';
 export type Stream = 'stdout' | 'stderr';
 
 export const DEFAULT_MAX_LINES = 5000;
+// An escape sequence that has begun but not ended at the end of the text (a CSI without its final byte, an OSC without
+// its terminator); bounded, so a stray ESC cannot hold back the output for ever.
+const UNFINISHED_ESCAPE = /\x1b(?:\[[0-?]{0,32}[ -/]{0,4}|\][^\x07\x1b]{0,512})?$/;
 
 /** Lines of markup, with the unfinished last line of each output stream kept apart until its newline arrives. */
 export class OutputLog {
@@ -13,6 +16,8 @@ export class OutputLog {
   #partial: Record<Stream, string> = { stdout: '', stderr: '' };
   #decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   #dropped = 0;
+  /** An escape sequence cut off at the end of a chunk, kept until the rest arrives so it can be removed whole. */
+  #held: Record<Stream, string> = { stdout: '', stderr: '' };
 
   constructor(
     private readonly theme: Theme,
@@ -21,8 +26,10 @@ export class OutputLog {
 
   /** Adds a chunk of a command's output; complete lines become transcript lines at once. */
   write(stream: Stream, chunk: Buffer | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.#decoders[stream].write(chunk);
-    const parts = sanitize(text).replace(/\r\n/g, '\n').split('\n');
+    const decoded = this.#held[stream] + (typeof chunk === 'string' ? chunk : this.#decoders[stream].write(chunk));
+    const cut = UNFINISHED_ESCAPE.exec(decoded)?.index ?? decoded.length;
+    this.#held[stream] = decoded.slice(cut);
+    const parts = sanitize(decoded.slice(0, cut)).replace(/\r\n/g, '\n').split('\n');
     parts[0] = this.#partial[stream] + (parts[0] ?? '');
     const last = parts.pop() ?? '';
     // A carriage return (a progress bar) starts the line over: only what follows the last one is shown.
@@ -33,8 +40,9 @@ export class OutputLog {
   /** Ends a command's output: unfinished lines are shown as they are. */
   endOutput(): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = this.#partial[stream] + sanitize(this.#decoders[stream].end());
+      const rest = this.#partial[stream] + sanitize(this.#held[stream] + this.#decoders[stream].end());
       this.#partial[stream] = '';
+      this.#held[stream] = '';
       if (rest !== '') this.#push(outputLine(rest, stream, this.theme));
     }
   }
@@ -49,6 +57,7 @@ export class OutputLog {
   clear(): void {
     this.#lines = [];
     this.#partial = { stdout: '', stderr: '' };
+    this.#held = { stdout: '', stderr: '' };
   }
 
   /** The markup lines, unfinished output last. */

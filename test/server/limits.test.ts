@@ -1,0 +1,69 @@
+// Login limits against the real server: MaxAuthTries per connection, maxStartups, and per-source penalties that
+// refuse a hammering source while another logs in at once (127.0.0.2 attacks, 127.0.0.1 is the legitimate user).
+import test from 'ava';
+import { once } from 'node:events';
+import net from 'node:net';
+import ssh2 from 'ssh2';
+import { ssh2Exec } from '../helpers/clients.ts';
+import { PASSWORD, startTestServer } from '../helpers/server.ts';
+
+// Tries `password` again and again on one connection; resolves with the number of attempts the server allowed.
+function hammer(
+  port: number,
+  password: string,
+  localAddress = '127.0.0.1',
+): Promise<{ attempts: number; error: string }> {
+  return new Promise((resolve) => {
+    const client = new ssh2.Client();
+    let attempts = 0;
+    client.on('error', (err) => resolve({ attempts, error: err.message }));
+    client.on('ready', () => (client.end(), resolve({ attempts, error: 'logged in' })));
+    client.connect({
+      host: '127.0.0.1',
+      port,
+      localAddress,
+      username: 'alice',
+      readyTimeout: 30_000,
+      authHandler: (_left, _partial, next) => {
+        attempts++;
+        next(attempts > 20 ? (false as never) : { type: 'password', username: 'alice', password });
+      },
+    });
+  });
+}
+
+test('a connection is dropped after maxAuthTries failed passwords', async (t) => {
+  const s = await startTestServer('', [], { limits: 'maxAuthTries: 3' });
+  t.teardown(() => s.close());
+  const r = await hammer(s.port, 'wrong');
+  t.is(r.attempts, 3);
+  t.notRegex(r.error, /logged in/);
+});
+
+test('connections beyond maxStartups are refused while others are unauthenticated', async (t) => {
+  const s = await startTestServer('', [], { limits: 'maxStartups: 2' });
+  t.teardown(() => s.close());
+  const idle = [net.connect(s.port, '127.0.0.1'), net.connect(s.port, '127.0.0.1')];
+  t.teardown(() => idle.forEach((sock) => sock.destroy()));
+  await Promise.all(idle.map((sock) => once(sock, 'data'))); // each got the server's ident: both admitted
+  const third = net.connect(s.port, '127.0.0.1');
+  third.on('error', () => undefined);
+  await once(third, 'close');
+  t.is(s.server.gateStats.refusedStartups, 1);
+  idle.forEach((sock) => sock.destroy());
+  await Promise.all(idle.map((sock) => once(sock, 'close')));
+  const r = await ssh2Exec(s.port, 'deploy', { privateKey: s.keys.deploy }, 'echo in');
+  t.is(r.stdout, 'in\n', 'a slot is free again once they went away');
+});
+
+test('a source that keeps failing is refused, while another source logs in at once', async (t) => {
+  const s = await startTestServer('', [], { limits: 'maxAuthTries: 2' });
+  t.teardown(() => s.close());
+  // Each connection fails twice (2 x 5 s) and is dropped (noauth 1 s): after two, 127.0.0.2 is past 15 s.
+  for (let i = 0; i < 2; i++) await hammer(s.port, 'wrong', '127.0.0.2');
+  const refused = await hammer(s.port, PASSWORD, '127.0.0.2');
+  t.is(refused.attempts, 0, 'refused before any auth, even with the right password');
+  t.true(s.server.gateStats.refusedPenalty >= 1);
+  const legit = await ssh2Exec(s.port, 'alice', { password: PASSWORD }, 'echo welcome');
+  t.is(legit.stdout, 'welcome\n');
+});
