@@ -1,0 +1,58 @@
+// ssh-audit (Debian package) against the real server: no failures in the scan, and the pinned algorithm policy in
+// docs/ssh-audit/ holds exactly. CI installs ssh-audit; elsewhere the test says it was skipped.
+import anyTest, { type TestFn } from 'ava';
+import { execFile, execFileSync } from 'node:child_process';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const test = anyTest as TestFn<{ s: TestServer }>;
+const POLICY = 'docs/ssh-audit/keyhole-policy.txt';
+
+function hasSshAudit(): boolean {
+  try {
+    execFileSync('ssh-audit', ['--help'], { stdio: 'ignore' });
+    return true;
+  } catch (err) {
+    return (err as { status?: number }).status !== undefined; // it ran (and exited non-zero on --help)
+  }
+}
+
+const available = hasSshAudit();
+test.before(async (t) => {
+  if (available) t.context.s = await startTestServer();
+});
+test.after.always(async (t) => t.context.s?.close());
+
+function sshAudit(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile('ssh-audit', args, { timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, out: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '') });
+    });
+  });
+}
+
+test('ssh-audit finds no failures in what Keyhole offers', async (t) => {
+  if (!available) {
+    if (process.env.CI) return t.fail('ssh-audit is not installed: .ci/run must install it');
+    return t.log('skipped: ssh-audit is not installed (apt-get install ssh-audit)');
+  }
+  const { out } = await sshAudit(['-n', '-p', String(t.context.s.port), '127.0.0.1']);
+  t.regex(out, /\(kex\) curve25519-sha256/);
+  t.notRegex(out, /\[fail\]/);
+  // The only warning ssh-audit 2.5 gives is that it does not know the strict-kex (Terrapin fix) marker.
+  const warnings = out.split('\n').filter((l) => l.includes('[warn]'));
+  t.true(
+    warnings.every((l) => l.includes('kex-strict-s-v00@openssh.com')),
+    warnings.join('\n'),
+  );
+});
+
+test('the pinned algorithm policy passes', async (t) => {
+  if (!available) {
+    if (process.env.CI) return t.fail('ssh-audit is not installed: .ci/run must install it');
+    return t.log('skipped: ssh-audit is not installed');
+  }
+  const r = await sshAudit(['-P', POLICY, '-p', String(t.context.s.port), '127.0.0.1']);
+  t.is(r.code, 0, r.out);
+  t.regex(r.out, /Passed/);
+});
