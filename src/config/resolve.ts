@@ -100,7 +100,12 @@ function resolveCommands(raw: Record<string, RawCommand>, searchPath: string, pr
     const program = resolveProgram(spec.program, searchPath, [...at, 'program'], problems);
     const roots = (spec.paths ?? []).map((root, i) => resolveRoot(root, [...at, 'paths', i], problems));
     const patterns = (spec.patterns ?? []).map((p, i) => compilePattern(p, [...at, 'patterns', i], problems));
-    const hasRules = spec.flags !== undefined || spec.paths !== undefined || spec.patterns !== undefined;
+    const hasRules =
+      spec.flags !== undefined ||
+      spec.valueFlags !== undefined ||
+      spec.paths !== undefined ||
+      spec.patterns !== undefined;
+    const valueFlags = resolveValueFlags(spec, at, problems);
     if (spec.args !== undefined && hasRules) {
       problems.push({
         path: [...at, 'args'],
@@ -133,6 +138,7 @@ function resolveCommands(raw: Record<string, RawCommand>, searchPath: string, pr
       fixedArgs: spec.fixedArgs ?? [],
       args: spec.args ?? (hasRules ? 'rules' : 'none'),
       flags: spec.flags ?? [],
+      valueFlags,
       paths: roots.filter((r): r is string => r !== null),
       patterns: patterns.filter((p): p is RegExp => p !== null),
       maxArgs: spec.maxArgs ?? 64,
@@ -141,6 +147,34 @@ function resolveCommands(raw: Record<string, RawCommand>, searchPath: string, pr
     });
   }
   return commands;
+}
+
+// Options that take a value: each maps to 'path' or a pattern for the value. An option listed both as a plain flag
+// and as a value flag would let `-o` pass unchecked, so that is an error.
+function resolveValueFlags(spec: RawCommand, at: (string | number)[], problems: Problems) {
+  const valueFlags = new Map<string, 'path' | RegExp>();
+  for (const [flag, rule] of Object.entries(spec.valueFlags ?? {})) {
+    const where = [...at, 'valueFlags', flag];
+    if (!/^-[^\s=-]$|^--[^\s=]+$/.test(flag)) {
+      problems.push({
+        path: where,
+        message: `'${flag}' is not an option name: write -x or --name (the value follows it)`,
+      });
+    } else if (spec.flags?.includes(flag)) {
+      problems.push({
+        path: where,
+        message: `'${flag}' is listed under flags too: an option either takes a value or not`,
+      });
+    } else if (rule === 'path') {
+      if (!spec.paths?.length)
+        problems.push({ path: where, message: `'path' values need paths: [...] roots to check them against` });
+      valueFlags.set(flag, 'path');
+    } else {
+      const pattern = compilePattern(rule, where, problems);
+      if (pattern) valueFlags.set(flag, pattern);
+    }
+  }
+  return valueFlags;
 }
 
 // Programs are resolved once, here, so that a later change of PATH or a planted binary cannot change what runs.

@@ -59,6 +59,7 @@ const command = z.strictObject({
   args: z.enum(['none', 'any']).optional(),
   fixedArgs: stringList.optional(),
   flags: stringList.optional(),
+  valueFlags: z.record(z.string(), z.string()).optional(),
   paths: stringList.optional(),
   patterns: stringList.optional(),
   maxArgs: z.number().int().min(0).max(1024).optional(),

@@ -24,6 +24,12 @@ export interface CommandSpec {
   /** Options the user may give, exactly as written (`-l`, `--human-readable`). Combined short options (`-la`) pass
    * when every letter is itself a listed single-letter option. */
   readonly flags: readonly string[];
+  /**
+   * Options that take a value (`-f FILE`, `-fFILE`, `--file=FILE`, `--file FILE`), and what the value must be: 'path'
+   * (checked like a path operand) or a pattern. In a cluster (`-tvf x`) such a letter takes the rest as its value,
+   * as getopt does, so `-or` can never smuggle a value past the check.
+   */
+  readonly valueFlags: ReadonlyMap<string, 'path' | RegExp>;
   /** Operands must be paths that resolve (after `..` and symlinks) inside one of these roots (realpath'd at load). */
   readonly paths: readonly string[];
   /** Operands that are not paths must match one of these (anchored) patterns. */

@@ -57,13 +57,15 @@ export function describeRule(spec: CommandSpec): string {
   if (spec.args === 'none') return 'no arguments';
   const most = `at most ${spec.maxArgs} arguments`;
   if (spec.args === 'any') return `any arguments; ${most}`;
-  const options = spec.flags.length > 0 ? `options ${spec.flags.join(' ')}` : 'no options';
+  const valued = [...spec.valueFlags].map(([flag, rule]) => `${flag} ${rule === 'path' ? 'PATH' : showPattern(rule)}`);
+  const all = [...spec.flags, ...valued];
+  const options = all.length > 0 ? `options ${all.join(' ')}` : 'no options';
   return `${options}; ${describeOperands(spec)}; ${most}`;
 }
 
 function describeOperands(spec: CommandSpec): string {
   if (spec.paths.length > 0) return `paths under ${spec.paths.join(', ')}`;
-  if (spec.patterns.length > 0) return `operands matching ${spec.patterns.map(String).join(', ')}`;
+  if (spec.patterns.length > 0) return `operands matching ${spec.patterns.map(showPattern).join(', ')}`;
   return 'no operands';
 }
 
@@ -80,31 +82,97 @@ function checkArgs(spec: CommandSpec, args: readonly string[], fs: PathResolver,
   return checkRules(spec, args, fs, cwd);
 }
 
+type Ctx = { spec: CommandSpec; fs: PathResolver; cwd: string };
+
 // Walks options then operands: every option must be listed, every operand must be a permitted path or value.
 function checkRules(spec: CommandSpec, args: readonly string[], fs: PathResolver, cwd: string): Checked {
+  const ctx = { spec, fs, cwd };
   const out: string[] = [];
   let optionsEnded = false;
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (!optionsEnded && arg === '--') {
       optionsEnded = true;
       out.push(arg);
       continue;
     }
-    const checked =
-      !optionsEnded && arg.startsWith('-') && arg !== '-' ? checkOption(spec, arg) : checkOperand(spec, arg, fs, cwd);
+    const isOption = !optionsEnded && arg.startsWith('-') && arg !== '-';
+    const checked = isOption ? checkOption(ctx, arg, args[i + 1]) : checkOperand(spec, arg, fs, cwd);
     if (!checked.ok) return checked;
+    if (checked.ok && 'consumedNext' in checked && checked.consumedNext) i++;
     out.push(...checked.argv);
   }
   return pass(out);
 }
 
-function checkOption(spec: CommandSpec, arg: string): Checked {
+type OptionChecked = { ok: true; argv: string[]; consumedNext?: boolean } | { ok: false; reason: string };
+
+// One option, as getopt would read it: exact flags, `--name=value` / `--name value` / `-xVALUE` / `-x value` for
+// value flags, and clusters (`-la`) where each letter is a flag until one takes the rest as its value.
+function checkOption(ctx: Ctx, arg: string, next: string | undefined): OptionChecked {
+  const { spec } = ctx;
   if (spec.flags.includes(arg)) return pass([arg]);
-  // A cluster such as -la passes when every letter is itself a listed short option.
+  if (arg.startsWith('--')) {
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    const rule = spec.valueFlags.get(name);
+    if (rule !== undefined)
+      return eq < 0 ? takeNext(ctx, name, rule, next) : withValue(ctx, [], name, arg.slice(eq + 1), rule, '=');
+    return refuseOption(spec, arg);
+  }
   const letters = Array.from(arg.slice(1));
-  if (!arg.startsWith('--') && letters.every((letter) => spec.flags.includes(`-${letter}`))) return pass([arg]);
-  const allowed = spec.flags.length > 0 ? `allowed: ${spec.flags.join(' ')}` : 'it takes no options';
+  for (let j = 0; j < letters.length; j++) {
+    const flag = `-${letters[j]}`;
+    if (spec.flags.includes(flag)) continue;
+    const rule = spec.valueFlags.get(flag);
+    if (rule === undefined) return refuseOption(spec, arg);
+    const before = j > 0 ? [`-${letters.slice(0, j).join('')}`] : [];
+    const rest = letters.slice(j + 1).join('');
+    if (rest === '') {
+      const taken = takeNext(ctx, flag, rule, next);
+      return taken.ok ? { ...taken, argv: [...before, ...taken.argv] } : taken;
+    }
+    return withValue(ctx, before, flag, rest, rule, '');
+  }
+  return pass([arg]);
+}
+
+function takeNext(ctx: Ctx, flag: string, rule: 'path' | RegExp, next: string | undefined): OptionChecked {
+  if (next === undefined) return fail(`option ${show(flag)} of ${show(ctx.spec.name)} needs a value`);
+  const checked = withValue(ctx, [], flag, next, rule, ' ');
+  return checked.ok ? { ok: true, argv: checked.argv, consumedNext: true } : checked;
+}
+
+// Checks an option's value; a path value is passed on as its canonical path, as a path operand is.
+function withValue(
+  ctx: Ctx,
+  before: string[],
+  flag: string,
+  value: string,
+  rule: 'path' | RegExp,
+  join: '=' | '' | ' ',
+): Checked {
+  let checkedValue = value;
+  if (rule === 'path') {
+    const checked = checkOperand(ctx.spec, value, ctx.fs, ctx.cwd);
+    if (!checked.ok) return checked;
+    checkedValue = checked.argv[0]!;
+  } else if (!fullMatch(rule, value)) {
+    return fail(
+      `value ${show(value)} of option ${show(flag)} is not permitted for ${show(ctx.spec.name)} (allowed: ${showPattern(rule)})`,
+    );
+  }
+  return pass(join === '=' ? [...before, `${flag}=${checkedValue}`] : [...before, flag, checkedValue]);
+}
+
+function refuseOption(spec: CommandSpec, arg: string): Checked {
+  const names = [...spec.flags, ...[...spec.valueFlags.keys()].map((f) => `${f} VALUE`)];
+  const allowed = names.length > 0 ? `allowed: ${names.join(' ')}` : 'it takes no options';
   return fail(`option ${show(arg)} is not permitted for ${show(spec.name)} (${allowed})`);
+}
+
+function showPattern(pattern: RegExp): string {
+  return `/${pattern.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}/`;
 }
 
 function checkOperand(spec: CommandSpec, arg: string, fs: PathResolver, cwd: string): Checked {
@@ -117,7 +185,9 @@ function checkOperand(spec: CommandSpec, arg: string, fs: PathResolver, cwd: str
   }
   if (spec.patterns.length > 0) {
     if (spec.patterns.some((pattern) => fullMatch(pattern, arg))) return pass([arg]);
-    return fail(`operand ${show(arg)} is not permitted for ${name} (allowed: ${spec.patterns.map(String).join(' ')})`);
+    return fail(
+      `operand ${show(arg)} is not permitted for ${name} (allowed: ${spec.patterns.map(showPattern).join(' ')})`,
+    );
   }
   return fail(`${name} takes no operands`);
 }

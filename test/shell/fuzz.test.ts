@@ -68,7 +68,15 @@ test('quoteArg renders any printable arguments so that tokenize reads them back 
 });
 
 function command(name: string, rule: Partial<CommandSpec> = {}): CommandSpec {
-  const base = { program: `/usr/bin/${name}`, fixedArgs: [], args: 'any', flags: [], paths: [], patterns: [] };
+  const base = {
+    program: `/usr/bin/${name}`,
+    fixedArgs: [],
+    args: 'any',
+    flags: [],
+    valueFlags: new Map(),
+    paths: [],
+    patterns: [],
+  };
   return { name, ...base, maxArgs: 6, interactive: false, ...rule } as CommandSpec;
 }
 

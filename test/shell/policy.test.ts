@@ -5,7 +5,15 @@ import { tokenize } from '../../src/shell/tokenize.ts';
 import { fakeResolver } from './fake-resolver.ts';
 
 function command(name: string, rule: Partial<CommandSpec> = {}): CommandSpec {
-  const base = { program: `/usr/bin/${name}`, fixedArgs: [], args: 'any', flags: [], paths: [], patterns: [] };
+  const base = {
+    program: `/usr/bin/${name}`,
+    fixedArgs: [],
+    args: 'any',
+    flags: [],
+    valueFlags: new Map(),
+    paths: [],
+    patterns: [],
+  };
   return { name, ...base, maxArgs: 8, interactive: false, ...rule } as CommandSpec;
 }
 
@@ -186,4 +194,4 @@ test(describes, 'echo', 'any arguments; at most 8 arguments');
 test(describes, 'ls', 'options -l -a -h --color=never --all; paths under /srv, /home/shared; at most 8 arguments');
 test(describes, 'disk', 'options -T; no operands; at most 8 arguments');
 test(describes, 'cat', 'no options; paths under /srv; at most 8 arguments');
-test(describes, 'svc', 'options --no-pager; operands matching /status/, /nginx|ssh/g; at most 8 arguments');
+test(describes, 'svc', 'options --no-pager; operands matching /status/, /nginx|ssh/; at most 8 arguments');

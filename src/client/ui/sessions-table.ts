@@ -48,8 +48,8 @@ export function sessionsTable(
   return { header: render(COLUMNS.map((c) => c.title)), rows: cells.map(render) };
 }
 
-/** The line under the table: how many sessions, and the keys. */
-export function sessionsFooter(count: number, canKill: boolean): string {
-  const keys = canKill ? 'Up/Down select  k or Del end session  r refresh  Esc close' : 'r refresh  Esc close';
-  return `${count} session${count === 1 ? '' : 's'}, refreshed every 2 s  ${keys}`;
+/** The line under the table: how many sessions, then news (a session ended, an error) or else the keys. */
+export function sessionsFooter(count: number, news = ''): string {
+  const keys = 'Up/Down select  k or Del end session  r refresh  Esc close';
+  return `${count} session${count === 1 ? '' : 's'}, refreshed every 2 s  ${news || keys}`;
 }
