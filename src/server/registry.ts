@@ -2,13 +2,8 @@
 // with a function that ends it, whatever the transport.
 import type { SessionSummary } from '../shell/control.ts';
 
-export interface LiveSession {
-  readonly id: string;
-  readonly user: string;
-  readonly role: string;
-  readonly address: string;
-  readonly clientVersion: string;
-  readonly since: Date;
+/** A session as the registry holds it: the summary `sessions` shows, kept up to date, and the means to end it. */
+export interface LiveSession extends Omit<SessionSummary, 'lastActivity' | 'command'> {
   lastActivity: Date;
   command: string | null;
   /** Ends the session: kills its commands and closes its connection. */
@@ -54,15 +49,6 @@ export class SessionRegistry {
 
   /** A snapshot for the admin builtins, oldest first. */
   summaries(): SessionSummary[] {
-    return this.all().map(({ id, user, role, address, clientVersion, since, lastActivity, command }) => ({
-      id,
-      user,
-      role,
-      address,
-      clientVersion,
-      since,
-      lastActivity,
-      command,
-    }));
+    return this.all().map(({ end: _end, notify: _notify, ...summary }) => ({ ...summary }));
   }
 }

@@ -1,5 +1,24 @@
-// An in-memory PathResolver for policy tests: every path exists, and `links` maps a path to its symlink target.
+// Fixtures for policy tests: an in-memory PathResolver (every path exists, `links` maps a path to its symlink
+// target) and a CommandSpec maker.
+import type { CommandSpec } from '../../src/config/types.ts';
 import type { PathResolver } from '../../src/shell/policy.ts';
+
+/** A command spec with harmless defaults (any arguments, no rules), overridden by `rule`. */
+export function commandSpec(name: string, rule: Partial<CommandSpec> = {}): CommandSpec {
+  return {
+    name,
+    program: `/usr/bin/${name}`,
+    fixedArgs: [],
+    args: 'any',
+    flags: [],
+    valueFlags: new Map(),
+    paths: [],
+    patterns: [],
+    maxArgs: 8,
+    interactive: false,
+    ...rule,
+  };
+}
 
 const MAX_LINKS = 40;
 

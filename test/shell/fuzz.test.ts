@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { CommandSpec, RoleSpec } from '../../src/config/types.ts';
 import { decide, type PathResolver } from '../../src/shell/policy.ts';
 import { findControlChar, quoteArg, tokenize } from '../../src/shell/tokenize.ts';
-import { fakeResolver } from './fake-resolver.ts';
+import { commandSpec, fakeResolver } from './fake-resolver.ts';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 300);
 
@@ -67,18 +67,7 @@ test('quoteArg renders any printable arguments so that tokenize reads them back 
   t.pass();
 });
 
-function command(name: string, rule: Partial<CommandSpec> = {}): CommandSpec {
-  const base = {
-    program: `/usr/bin/${name}`,
-    fixedArgs: [],
-    args: 'any',
-    flags: [],
-    valueFlags: new Map(),
-    paths: [],
-    patterns: [],
-  };
-  return { name, ...base, maxArgs: 6, interactive: false, ...rule } as CommandSpec;
-}
+const command = (name: string, rule: Partial<CommandSpec> = {}) => commandSpec(name, { maxArgs: 6, ...rule });
 
 const ROOTS = ['/srv', '/home/shared'];
 const FLAGS = ['-l', '-a', '--color=never', '--all'];

@@ -2,20 +2,9 @@ import test from 'ava';
 import type { CommandSpec, RoleSpec } from '../../src/config/types.ts';
 import { allowedCommands, decide, describeRule, type PathResolver, type Principal } from '../../src/shell/policy.ts';
 import { tokenize } from '../../src/shell/tokenize.ts';
-import { fakeResolver } from './fake-resolver.ts';
+import { commandSpec, fakeResolver } from './fake-resolver.ts';
 
-function command(name: string, rule: Partial<CommandSpec> = {}): CommandSpec {
-  const base = {
-    program: `/usr/bin/${name}`,
-    fixedArgs: [],
-    args: 'any',
-    flags: [],
-    valueFlags: new Map(),
-    paths: [],
-    patterns: [],
-  };
-  return { name, ...base, maxArgs: 8, interactive: false, ...rule } as CommandSpec;
-}
+const command = (name: string, rule: Partial<CommandSpec> = {}) => commandSpec(name, { maxArgs: 8, ...rule });
 
 const specs = [
   command('date', { args: 'none' }),
