@@ -71,7 +71,16 @@ export type ServerFrame =
       role: string;
       admin: boolean;
       session: string;
-      limits: { maxFrameBytes: number; maxRuns: number; commandTimeoutMs: number; maxOutputBytes: number };
+      limits: {
+        maxFrameBytes: number;
+        maxRuns: number;
+        commandTimeoutMs: number;
+        maxOutputBytes: number;
+        /** The largest argv (joined by spaces), as for a shell line. */
+        maxLineBytes: number;
+        /** A session with no input and nothing running for this long is ended (0: never). */
+        idleTimeoutMs: number;
+      };
     }
   | { type: 'started'; id: string; run: string }
   | { type: 'stdout' | 'stderr'; id: string; data: string }

@@ -156,6 +156,8 @@ function helloFrame(session: ShellSession, opts: ProtocolOptions): ServerFrame {
       maxRuns: opts.maxRuns,
       commandTimeoutMs: limits.commandTimeoutMs,
       maxOutputBytes: limits.maxOutputBytes,
+      maxLineBytes: limits.maxLineBytes,
+      idleTimeoutMs: limits.idleTimeoutMs,
     },
   };
 }

@@ -5,7 +5,7 @@ import { currentRole, type ShellSession } from './session.ts';
 export interface AdminRefusal {
   readonly ok: false;
   readonly reason: string;
-  readonly code: 'not_admin' | 'no_such_session';
+  readonly code: 'not_admin' | 'no_such_session' | 'audit_unavailable';
 }
 export type AdminOutcome<T = undefined> = { readonly ok: true; readonly value: T } | AdminRefusal;
 
@@ -27,35 +27,44 @@ export async function listSessions(
   return (await refuseUnlessAdmin(session, action)) ?? { ok: true, value: session.control.list() };
 }
 
-/** Ends another session, for admins. */
+/** Ends another session, for admins. The action is audited before it is carried out, or not carried out at all. */
 export async function killSession(session: ShellSession, target: string): Promise<AdminOutcome> {
   const refused = await refuseUnlessAdmin(session, 'kill');
   if (refused) return refused;
-  const ok = session.control.kill(target, `killed by ${session.user.name} (${session.id})`);
-  await session.audit.record({
-    event: 'admin',
-    session: session.id,
-    user: session.user.name,
-    action: 'kill',
-    target,
-    ok,
-  });
-  return ok
-    ? { ok: true, value: undefined }
-    : { ok: false, code: 'no_such_session', reason: `no session '${target}': list them with 'sessions'` };
+  const exists = session.control.list().some((s) => s.id === target);
+  const unaudited = await audited(session, 'kill', exists, target);
+  if (unaudited) return unaudited;
+  if (!exists || !session.control.kill(target, `killed by ${session.user.name} (${session.id})`)) {
+    return { ok: false, code: 'no_such_session', reason: `no session '${target}': list them with 'sessions'` };
+  }
+  return { ok: true, value: undefined };
 }
 
-/** Starts a graceful shutdown of the server, for admins. */
+/** Starts a graceful shutdown of the server, for admins (audited first, like kill). */
 export async function shutdownServer(session: ShellSession, action = 'shutdown'): Promise<AdminOutcome> {
   const refused = await refuseUnlessAdmin(session, action);
   if (refused) return refused;
-  await session.audit.record({
-    event: 'admin',
-    session: session.id,
-    user: session.user.name,
-    action: 'shutdown',
-    ok: true,
-  });
+  const unaudited = await audited(session, 'shutdown', true);
+  if (unaudited) return unaudited;
   session.control.shutdown(`shutdown by ${session.user.name} (${session.id})`);
   return { ok: true, value: undefined };
+}
+
+// Writes the admin audit line; a refusal when it cannot be written, since admin actions never go unaudited.
+async function audited(
+  session: ShellSession,
+  action: string,
+  ok: boolean,
+  target?: string,
+): Promise<AdminRefusal | null> {
+  try {
+    await session.audit.record({ event: 'admin', session: session.id, user: session.user.name, action, target, ok });
+    return null;
+  } catch {
+    return {
+      ok: false,
+      code: 'audit_unavailable',
+      reason: 'the audit log cannot be written, so no admin action may run',
+    };
+  }
 }

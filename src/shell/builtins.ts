@@ -62,7 +62,12 @@ const admin: Builtin = async (_args, session, io) => {
   if (secret === null) return refuse(io, 'admin elevation cancelled', 1);
   const ok = await verifyPassword(secret, hash);
   if (!ok) session.adminFailures++;
-  await session.audit.record({ event: 'admin', session: session.id, user: session.user.name, action: 'elevate', ok });
+  const event = { event: 'admin', session: session.id, user: session.user.name, action: 'elevate', ok } as const;
+  const recorded = await session.audit.record(event).then(
+    () => true,
+    () => false,
+  );
+  if (!recorded) return refuse(io, 'the audit log cannot be written, so admin rights cannot be granted', 1);
   if (!ok) return refuse(io, 'wrong admin password', 1);
   session.elevated = true;
   say(io.stdout, 'Admin rights granted for this session.');

@@ -20,7 +20,11 @@ export function connectSsh2(port: number, username: string, creds: Credentials):
   const auth: ConnectConfig =
     'password' in creds ? { password: creds.password } : { privateKey: readFileSync(creds.privateKey) };
   return new Promise((resolve, reject) => {
-    client.once('ready', () => resolve(client));
+    client.once('ready', () => {
+      client.removeListener('error', reject);
+      client.on('error', () => undefined); // later errors surface as 'close'; a second one must not crash the worker
+      resolve(client);
+    });
     client.once('error', reject);
     client.connect({ host: '127.0.0.1', port, username, ...auth, readyTimeout: 15_000 });
   });
