@@ -38,6 +38,7 @@ export async function serveCommand(configFile: string | undefined): Promise<void
   if (config.demoCredentials) {
     process.stderr.write(
       `\n  Demo config (loopback only). Connect with:\n    ssh ${DEMO_USER}@${server.host} -p ${server.port}    (password: ${DEMO_PASSWORD})\n` +
+        `  or the terminal client:  npx keyhole connect ${DEMO_USER}@${server.host}:${server.port}\n` +
         `  Use your own config with: keyhole serve --config keyhole.yaml\n\n`,
     );
   }

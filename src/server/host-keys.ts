@@ -35,8 +35,18 @@ function generateHostKey(file: string): void {
     );
   }
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'keyhole host key' });
+  const pair = generateUsablePair();
   writeFileSync(file, pair.private, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   writeFileSync(`${file}.pub`, `${pair.public}\n`, { mode: 0o644 });
+}
+
+// ssh2 1.17's ed25519 generator now and then writes a key its own parser rejects (upstream issues 1390 and 1513),
+// so a new key is kept only once it parses back.
+function generateUsablePair(): { private: string; public: string } {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment: 'keyhole host key' });
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
+  }
+  throw new Error('could not generate a usable ed25519 host key: create one with ssh-keygen -t ed25519');
 }

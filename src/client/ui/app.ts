@@ -3,10 +3,10 @@
 import type { Widgets } from 'blessed';
 import { formatColumns } from '../../shell/line-editor-text.ts';
 import type { RunStream } from '../session.ts';
-import { panelLines } from './commands-text.ts';
+import { panelLines, welcomeLines } from './commands-text.ts';
 import { candidatesAt } from './complete.ts';
 import { Connection, type Reopen } from './connection.ts';
-import { askSecret, confirm, type Modal } from './dialog.ts';
+import type { Modal } from './dialog.ts';
 import { perform, type AppContext } from './dispatch.ts';
 import { noteLine, refusalLine, type Theme } from './format.ts';
 import { appendHistory, loadHistory } from './history-store.ts';
@@ -15,6 +15,7 @@ import type { KeyEvent } from './keys.ts';
 import { createLayout, PANEL_AUTO_WIDTH, PANEL_WIDTH, showPanel, type Layout } from './layout.ts';
 import type { Link } from './link.ts';
 import { OutputPane } from './output-pane.ts';
+import { offerReconnect, reconnect } from './recovery.ts';
 import { SessionsView } from './sessions-view.ts';
 import { statusLine } from './status.ts';
 
@@ -70,7 +71,7 @@ class App implements AppContext {
     this.input.prompt = this.prompt();
     this.sessions = new SessionsView(this);
     this.connection = new Connection(
-      { changed: () => this.#refreshPanel(), dropped: (reason) => void this.#dropped(reason) },
+      { changed: () => this.#refreshPanel(), dropped: (reason) => void offerReconnect(this, reason) },
       options.reopen,
     );
     this.screen.on('keypress', (ch: string | undefined, key: KeyEvent) => this.#key(ch, key));
@@ -106,15 +107,12 @@ class App implements AppContext {
     this.#resolve();
   }
 
-  async reconnect(): Promise<void> {
-    if (this.connection.client) return void this.pane.add(noteLine('already connected', this.theme));
-    this.pane.add(noteLine(`reconnecting to ${this.label}...`, this.theme));
-    const ask = () => askSecret(this, 'Password', `Password for ${this.label}:`);
-    const result = await this.connection.reconnect(ask);
-    if (!result.ok) return void this.pane.add(refusalLine('reconnect failed', result.reason, this.theme));
+  reconnect = () => reconnect(this);
+
+  /** A new login may have another role: the prompt and the admin keys follow it. */
+  identityChanged(): void {
     this.#admin = this.client()?.hello.admin ?? this.#admin;
     this.input.prompt = this.prompt();
-    this.pane.add(noteLine(`reconnected: session ${this.self()}`, this.theme));
   }
 
   requestRender(): void {
@@ -124,6 +122,7 @@ class App implements AppContext {
   // --- keys
 
   #key(ch: string | undefined, key: KeyEvent): void {
+    this.connection.noteActivity();
     const modal = this.#modals.at(-1);
     if (modal) modal.handleKey(ch, key);
     else if (this.sessions.isOpen) this.sessions.handleKey(ch, key);
@@ -205,24 +204,8 @@ class App implements AppContext {
 
   // --- connection and drawing
 
-  async #dropped(reason: string): Promise<void> {
-    this.pane.add(refusalLine('disconnected', reason, this.theme));
-    if (this.sessions.isOpen) this.sessions.close();
-    const again = await confirm(this, 'Connection lost', `${capitalised(reason)}.\nReconnect to ${this.label}?`, true);
-    if (again) await this.reconnect();
-    else this.pane.add(noteLine('not connected: type :reconnect to try again, or press Ctrl-D to quit', this.theme));
-  }
-
   #welcome(): void {
-    const hello = this.options.link.client.hello;
-    const role = `role ${hello.role}${hello.admin ? ', admin' : ''}`;
-    this.pane.add(
-      noteLine(
-        `Connected to ${hello.server} at ${this.label} as ${hello.user} (${role}), session ${hello.session}.`,
-        this.theme,
-      ),
-      noteLine('Type help (or press F1) for the commands you may run. Tab completes, Ctrl-D quits.', this.theme),
-    );
+    this.pane.add(...welcomeLines(this.options.link.client.hello, this.label, this.theme));
   }
 
   #refreshPanel(): void {
@@ -264,8 +247,4 @@ class App implements AppContext {
     program.cup(at.y, at.x);
     program.showCursor();
   }
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -29,6 +29,19 @@ export function helpLines(commands: readonly CommandInfo[], admin: boolean, them
   ];
 }
 
+/** The first lines of the transcript: where, as whom, and how to start. */
+export function welcomeLines(
+  hello: { server: string; user: string; role: string; admin: boolean; session: string },
+  label: string,
+  theme: Theme,
+): string[] {
+  const role = `role ${hello.role}${hello.admin ? ', admin' : ''}`;
+  return [
+    noteLine(`Connected to ${hello.server} at ${label} as ${hello.user} (${role}), session ${hello.session}.`, theme),
+    noteLine('Type help (or press F1) for the commands you may run. Tab completes, Ctrl-D quits.', theme),
+  ];
+}
+
 /** Splits text at spaces into lines of at most `width` characters (longer words are cut). */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];

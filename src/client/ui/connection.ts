@@ -27,6 +27,8 @@ export class Connection {
   #link: Link | null = null;
   #timer: NodeJS.Timeout | null = null;
   #running = false;
+  /** Whether the user did something since the last heartbeat: an idle client must look idle to the server too. */
+  #active = false;
 
   constructor(
     private readonly events: ConnectionEvents,
@@ -43,23 +45,32 @@ export class Connection {
     this.#link = link;
     this.state = this.#running ? 'running' : 'connected';
     void link.closed.then((reason) => this.#lost(link, reason));
-    this.#timer ??= setInterval(() => void this.#beat(), HEARTBEAT_MS);
+    this.#timer ??= setInterval(() => this.#active && void this.#beat(), HEARTBEAT_MS);
     await this.#beat();
   }
 
   /** Connects again after a drop; resolves with the reason when that fails. */
-  async reconnect(ask: AskPassword): Promise<{ ok: true } | { ok: false; reason: string }> {
-    if (this.#link) return { ok: true };
+  async reconnect(ask: AskPassword): Promise<{ ok: true; session: string } | { ok: false; reason: string }> {
+    if (this.#link) return { ok: true, session: this.#link.client.hello.session };
     this.state = 'reconnecting';
     this.events.changed();
     try {
-      await this.attach(await this.reopen(ask));
-      return { ok: true };
+      const link = await this.reopen(ask);
+      await this.attach(link);
+      return { ok: true, session: link.client.hello.session };
     } catch (err) {
       this.state = 'disconnected';
       this.events.changed();
       return { ok: false, reason: (err as Error).message };
     }
+  }
+
+  /**
+   * The user pressed a key. Heartbeats are sent only after activity, so that a client left alone sends nothing and
+   * the server's idle timeout (limits.idleTimeout) ends it as it would end an idle ssh session.
+   */
+  noteActivity(): void {
+    this.#active = true;
   }
 
   /** Marks whether a command runs (the status bar shows it). */
@@ -80,6 +91,7 @@ export class Connection {
 
   async #beat(): Promise<void> {
     const link = this.#link;
+    this.#active = false;
     if (!link) return;
     try {
       const { latencyMs, commands } = await measure(link.client, HEARTBEAT_TIMEOUT_MS);

@@ -22,6 +22,8 @@ export interface AppContext extends DialogHost {
   quit(): void;
   togglePanel(): void;
   reconnect(): Promise<void>;
+  /** After a reconnect: the login's role may differ. */
+  identityChanged(): void;
   setLastExit(code: number): void;
   /** The running command (for Ctrl-C), or null once it has ended. */
   setRun(run: RunStream | null): void;
