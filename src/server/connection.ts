@@ -86,7 +86,7 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
     if (outcome.kind === 'reject' && ctx.method !== 'none') {
       await server.audit.record({ ...base, ...key, ok: false, reason: outcome.reason });
     }
-    if (outcome.counts) server.gate.failed(info.ip);
+    if (outcome.counts) server.gate.failed(info.ip, info.port);
     ctx.reject(METHODS);
     if (outcome.counts && ++failures >= limits.maxAuthTries) {
       server.log.log('info', 'too many authentication failures', { conn, addr, user: ctx.username });

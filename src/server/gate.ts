@@ -1,6 +1,7 @@
 // The door before SSH: every TCP connection passes here before ssh2 sees it. It refuses sources under penalty and
-// connections beyond maxStartups (unauthenticated at once), counts who is still unauthenticated, and turns failed
-// or abandoned logins into penalties for their source.
+// connections beyond maxStartups (unauthenticated at once), counts who is still unauthenticated, and turns a
+// connection that ends without logging in into a penalty for its source: `authfail` when it failed auth, `noauth`
+// when it never tried (per connection, as OpenSSH's PerSourcePenalties count them).
 import net from 'node:net';
 import type { Logger } from '../log.ts';
 import { Penalties, sourceOf } from './penalties.ts';
@@ -18,8 +19,8 @@ export interface Gate {
   readonly server: net.Server;
   /** Called by the connection once auth succeeded: it no longer counts against maxStartups. */
   authenticated(ip: string, port: number): void;
-  /** Called by the connection for each failed auth attempt. */
-  failed(ip: string): void;
+  /** Called by the connection when an auth attempt failed: its end then costs an `authfail` penalty. */
+  failed(ip: string, port: number): void;
   /** Ends every connection that has not authenticated (at shutdown). */
   closeAll(): void;
   /** Counters, for tests and the log. */
@@ -29,7 +30,7 @@ export interface Gate {
 /** Creates the listening socket's server with the gate's checks in front of ssh2. */
 export function createGate(opts: GateOptions): Gate {
   const now = opts.now ?? Date.now;
-  const pending = new Map<string, { authed: boolean; socket: net.Socket }>();
+  const pending = new Map<string, { authed: boolean; failed: boolean; socket: net.Socket }>();
   const stats = { refusedPenalty: 0, refusedStartups: 0, unauthenticated: () => pending.size };
 
   const server = net.createServer((socket) => {
@@ -47,11 +48,11 @@ export function createGate(opts: GateOptions): Gate {
       return void socket.destroy();
     }
     const key = `${ip}:${socket.remotePort}`;
-    const state = { authed: false, socket };
+    const state = { authed: false, failed: false, socket };
     pending.set(key, state);
     socket.once('close', () => {
       if (pending.get(key) === state) pending.delete(key);
-      if (!state.authed) opts.penalties?.add(source, 'noauth', now());
+      if (!state.authed) opts.penalties?.add(source, state.failed ? 'authfail' : 'noauth', now());
     });
     opts.admit(socket);
   });
@@ -68,8 +69,9 @@ export function createGate(opts: GateOptions): Gate {
     closeAll() {
       for (const { socket } of pending.values()) socket.destroy();
     },
-    failed(ip) {
-      opts.penalties?.add(sourceOf(ip), 'authfail', now());
+    failed(ip, port) {
+      const state = pending.get(`${ip}:${port}`);
+      if (state) state.failed = true;
     },
   };
 }

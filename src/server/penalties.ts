@@ -4,7 +4,7 @@
 // clock is passed in.
 
 export interface PenaltyPolicy {
-  /** Seconds added for a failed authentication. */
+  /** Seconds added for a connection that failed authentication. */
   readonly authFailSec: number;
   /** Seconds added for a connection that ended without authenticating. */
   readonly noAuthSec: number;
