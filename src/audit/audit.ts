@@ -35,6 +35,7 @@ export class FileAudit implements Audit {
   #failure: Error | null = null;
   #queue: { line: string; done: (err: Error | null) => void }[] = [];
   #writing = false;
+  #unfinished = false;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -65,7 +66,7 @@ export class FileAudit implements Audit {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0);
       try {
-        await this.handle.write(batch.map((b) => b.line).join(''));
+        await this.#writeAll(batch.map((b) => b.line).join(''));
         if (this.#failure) this.onHealth(null);
         this.#failure = null;
         batch.forEach((b) => b.done(null));
@@ -76,6 +77,19 @@ export class FileAudit implements Audit {
       }
     }
     this.#writing = false;
+  }
+
+  // A short write (a nearly full disk, a file size limit) is not success: keep writing until every byte is down, so
+  // the next attempt fails and the batch is refused. A line left half-written is ended before the next one.
+  async #writeAll(text: string): Promise<void> {
+    let rest = Buffer.from(this.#unfinished ? `\n${text}` : text);
+    while (rest.length > 0) {
+      this.#unfinished = true;
+      const { bytesWritten } = await this.handle.write(rest);
+      if (bytesWritten === 0) throw new Error('the audit file accepts no more data');
+      rest = rest.subarray(bytesWritten);
+    }
+    this.#unfinished = false;
   }
 
   async close(): Promise<void> {

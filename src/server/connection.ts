@@ -24,6 +24,8 @@ declare module 'ssh2' {
 
 export interface ServerContext {
   readonly gate: Gate;
+  /** One token per shell/exec/protocol channel with a line or run in progress, until its exit is audited. */
+  readonly busy: Set<object>;
   config(): Config;
   readonly audit: Audit;
   readonly log: Logger;
@@ -139,6 +141,7 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
     clientEnv: Record<string, string>,
     signal: AbortSignal,
   ): ShellSession => {
+    const token = {};
     const user = server.config().users.get(s.user) ?? { name: s.user, role: s.role, authorizedKeys: [] };
     return {
       id: s.id,
@@ -154,6 +157,8 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
       clientEnv,
       via,
       setCommand: (line) => {
+        if (line === null) server.busy.delete(token);
+        else server.busy.add(token);
         s.command = line;
         s.lastActivity = new Date();
         idle.touch();

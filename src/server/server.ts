@@ -36,6 +36,8 @@ export interface KeyholeServer {
   readonly closed: Promise<void>;
 }
 
+// SIGTERM, then SIGKILL after the runner's 2 s grace: a killed command's exit record follows within this.
+const KILL_RECORD_WAIT_MS = 5_000;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /** Starts listening; rejects with a one-line message when the config or the address cannot be used. */
@@ -73,8 +75,10 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     log: options.log,
     admit: (socket) => ssh.injectSocket(socket),
   });
+  const busy = new Set<object>();
   const context = {
     gate,
+    busy,
     config: () => config,
     audit: options.audit,
     log: options.log,
@@ -102,9 +106,11 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     options.log.log('info', 'shutting down', { reason, sessions: registry.size });
     gate.server.close();
     for (const s of registry.all()) s.notify(`the server is shutting down (${reason})`);
-    await waitForIdle(registry, config.limits.shutdownGraceMs);
+    await waitForIdle(busy, config.limits.shutdownGraceMs);
     for (const s of registry.all()) s.end('server shut down');
     gate.closeAll();
+    // Commands cut off just now are being killed: wait (bounded) for their exit records before the last line.
+    await waitForIdle(busy, KILL_RECORD_WAIT_MS);
     await options.audit.record({ event: 'server-stop', reason }).catch(() => undefined);
     markClosed();
     options.onShutdown?.(reason);
@@ -138,10 +144,10 @@ export async function startServer(initial: Config, options: StartOptions): Promi
   };
 }
 
-// Polls the registry until no command runs or the grace period is over; a poll every 100 ms costs nothing here.
-async function waitForIdle(registry: SessionRegistry, graceMs: number): Promise<void> {
+// Polls until no line or run is in progress or the time is over; a poll every 100 ms costs nothing here.
+async function waitForIdle(busy: Set<object>, graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && registry.all().some((s) => s.command !== null)) {
+  while (Date.now() < deadline && busy.size > 0) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
