@@ -32,14 +32,19 @@ export async function spawnServer(command: string, args: string[], opts: SpawnSe
       if (matched) return;
       text += chunk.toString();
       const match = opts.ready.exec(text);
-      if (match) (matched = true), resolve(match);
+      if (!match) return;
+      matched = true;
+      resolve(match);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('error', reject);
     void exited.then(() => reject(new Error(`${command} exited before it was ready; its output: ${text.trim()}`)));
     const timeoutMs = opts.timeoutMs ?? 20_000;
-    setTimeout(() => reject(new Error(`${command} not ready after ${timeoutMs} ms; see ${opts.logFile}`)), timeoutMs).unref();
+    setTimeout(
+      () => reject(new Error(`${command} not ready after ${timeoutMs} ms; see ${opts.logFile}`)),
+      timeoutMs,
+    ).unref();
   });
   void exited.then(() => log.end());
   try {
