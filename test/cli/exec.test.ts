@@ -20,7 +20,8 @@ function knownHosts(s: TestServer, trusted = true): string {
   return file;
 }
 const target = (s: TestServer, user = 'deploy') => `${user}@127.0.0.1:${s.port}`;
-const exec = (s: TestServer, args: string[], env: Record<string, string> = {}) => runKeyhole(['exec', ...args], '', env);
+const exec = (s: TestServer, args: string[], env: Record<string, string> = {}) =>
+  runKeyhole(['exec', ...args], '', env);
 
 const passesStatus = test.macro({
   async exec(t, command: string[], code: number) {
@@ -38,7 +39,16 @@ test(passesStatus, ['vi'], 127);
 
 test('stdout and stderr pass through apart', async (t) => {
   const { s } = t.context;
-  const r = await exec(s, ['-i', s.keys.deploy, '--known-hosts', knownHosts(s), target(s), '--', 'ls', `${s.srv}/nope`]);
+  const r = await exec(s, [
+    '-i',
+    s.keys.deploy,
+    '--known-hosts',
+    knownHosts(s),
+    target(s),
+    '--',
+    'ls',
+    `${s.srv}/nope`,
+  ]);
   t.is(r.code, 2);
   t.is(r.stdout, '');
   t.regex(r.stderr, /nope/);
@@ -46,7 +56,17 @@ test('stdout and stderr pass through apart', async (t) => {
 
 test('--json prints one result object', async (t) => {
   const { s } = t.context;
-  const r = await exec(s, ['--json', '-i', s.keys.deploy, '--known-hosts', knownHosts(s), target(s), '--', 'echo', 'a b']);
+  const r = await exec(s, [
+    '--json',
+    '-i',
+    s.keys.deploy,
+    '--known-hosts',
+    knownHosts(s),
+    target(s),
+    '--',
+    'echo',
+    'a b',
+  ]);
   t.is(r.code, 0);
   const result = JSON.parse(r.stdout);
   t.like(result, { host: target(s), stdout: 'a b\n', stderr: '', code: 0, signal: null });
@@ -55,9 +75,13 @@ test('--json prints one result object', async (t) => {
 
 test('a password comes from KEYHOLE_PASSWORD; a wrong one exits 255 with a reason', async (t) => {
   const { s } = t.context;
-  const ok = await exec(s, ['--known-hosts', knownHosts(s), target(s, 'alice'), '--', 'date'], { KEYHOLE_PASSWORD: PASSWORD });
+  const ok = await exec(s, ['--known-hosts', knownHosts(s), target(s, 'alice'), '--', 'date'], {
+    KEYHOLE_PASSWORD: PASSWORD,
+  });
   t.is(ok.code, 0, ok.stderr);
-  const bad = await exec(s, ['--known-hosts', knownHosts(s), target(s, 'alice'), '--', 'date'], { KEYHOLE_PASSWORD: 'nope' });
+  const bad = await exec(s, ['--known-hosts', knownHosts(s), target(s, 'alice'), '--', 'date'], {
+    KEYHOLE_PASSWORD: 'nope',
+  });
   t.is(bad.code, 255);
   t.regex(bad.stderr, /^keyhole: authentication failed/m);
 });
@@ -68,7 +92,17 @@ test('an unknown host is refused, then accepted and recorded with --accept-new',
   const refused = await exec(s, ['-i', s.keys.deploy, '--known-hosts', file, target(s), '--', 'echo', 'x']);
   t.is(refused.code, 255);
   t.regex(refused.stderr, /host key for \[127\.0\.0\.1\]:\d+ is not known \(SHA256:[A-Za-z0-9+/]{43}\)/);
-  const accepted = await exec(s, ['--accept-new', '-i', s.keys.deploy, '--known-hosts', file, target(s), '--', 'echo', 'x']);
+  const accepted = await exec(s, [
+    '--accept-new',
+    '-i',
+    s.keys.deploy,
+    '--known-hosts',
+    file,
+    target(s),
+    '--',
+    'echo',
+    'x',
+  ]);
   t.is(accepted.code, 0, accepted.stderr);
   t.regex(readFileSync(file, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${s.port} ssh-ed25519 `));
   const again = await exec(s, ['-i', s.keys.deploy, '--known-hosts', file, target(s), '--', 'echo', 'x']);
@@ -97,9 +131,23 @@ test('--hosts runs on every host; a host that is down gets a FAILED line and the
   t.is(summary.length, 3);
   t.regex(summary[0]!, /\tok\t0\t\d+ms$/);
   t.regex(summary[1]!, /^deploy@127\.0\.0\.1:1\tFAILED\t255\tcannot connect/);
-  const json = await exec(s, ['--json', '-i', s.keys.deploy, '--known-hosts', knownHosts(s), '--hosts', hosts, '--', 'echo', 'up']);
+  const json = await exec(s, [
+    '--json',
+    '-i',
+    s.keys.deploy,
+    '--known-hosts',
+    knownHosts(s),
+    '--hosts',
+    hosts,
+    '--',
+    'echo',
+    'up',
+  ]);
   t.deepEqual(
-    json.stdout.trim().split('\n').map((l) => JSON.parse(l).code),
+    json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).code),
     [0, 255, 0],
   );
 });
