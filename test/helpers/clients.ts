@@ -26,7 +26,7 @@ export function connectSsh2(port: number, username: string, creds: Credentials):
       resolve(client);
     });
     client.once('error', reject);
-    client.connect({ host: '127.0.0.1', port, username, ...auth, readyTimeout: 15_000 });
+    client.connect({ host: '127.0.0.1', port, username, ...auth, readyTimeout: 60_000 });
   });
 }
 

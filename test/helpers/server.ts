@@ -120,7 +120,14 @@ export async function startTestServer(
 // The shared limits, with the caller's entries replacing those of the same name (YAML forbids duplicate keys).
 function limits(extra = ''): string {
   const entries = new Map(
-    ['commandTimeout: 20s', 'maxOutputBytes: 1MiB', 'shutdownGrace: 5s', 'maxStartups: 200', ...extra.split(',')]
+    [
+      'commandTimeout: 20s',
+      'maxOutputBytes: 1MiB',
+      'shutdownGrace: 5s',
+      'maxStartups: 200',
+      'loginGraceTime: 120s',
+      ...extra.split(','),
+    ]
       .map((e) => e.trim())
       .filter((e) => e !== '')
       .map((e) => [e.slice(0, e.indexOf(':')).trim(), e] as const),
