@@ -1,0 +1,59 @@
+// Starts the real `keyhole serve` program on a loopback port with a config that allows what the figures run.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Target } from './target.ts';
+import { processTree, spawnServer, stopProcessTree } from './process.ts';
+import type { Workdir } from './workdir.ts';
+
+export const KEYHOLE_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/keyhole.js');
+export const KEYHOLE_USER = 'bench';
+
+export interface KeyholeOptions {
+  /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir', DIR] to profile the server. */
+  readonly nodeFlags?: readonly string[];
+  /** Distinguishes the config, log and audit files of several instances in one workdir. */
+  readonly tag?: string;
+}
+
+/** The config: the bench user may run `true`, `echo` and `cat` of files in the workdir, with room for 2000 sessions. */
+export function keyholeConfig(work: Workdir, tag: string): string {
+  const d = work.dir;
+  return `listen: { host: 127.0.0.1, port: 0 }
+hostKeys: [${d}/keyhole_host_ed25519_key]
+audit: { file: ${d}/keyhole-${tag}-audit.log }
+cwd: ${work.srv}
+env: { PATH: /usr/bin:/bin, LANG: C.UTF-8 }
+limits: { commandTimeout: 10m, maxOutputBytes: 4GiB, maxStartups: 1000, maxSessions: 4000, maxSessionsPerUser: 4000 }
+users:
+  ${KEYHOLE_USER}: { authorizedKeys: ${work.clientKey}.pub, role: bench }
+roles:
+  bench: { commands: ['true', echo, cat] }
+commands:
+  'true': { program: /bin/true, args: none }
+  echo: { program: /bin/echo, args: any }
+  cat: { program: /bin/cat, paths: [${work.srv}] }
+`;
+}
+
+/** Starts Keyhole as its own process and resolves once it listens. */
+export async function startKeyhole(work: Workdir, opts: KeyholeOptions = {}): Promise<Target> {
+  const tag = opts.tag ?? 'main';
+  const configFile = path.join(work.dir, `keyhole-${tag}.yaml`);
+  writeFileSync(configFile, keyholeConfig(work, tag));
+  const args = [...(opts.nodeFlags ?? []), KEYHOLE_BIN, 'serve', '--config', configFile];
+  const server = await spawnServer(process.execPath, args, {
+    logFile: path.join(work.dir, `keyhole-${tag}.log`),
+    ready: /listening on [\d.]+:(\d+)/,
+  });
+  let stopping: Promise<void> | null = null;
+  return {
+    name: 'keyhole',
+    port: Number(server.ready[1]),
+    user: KEYHOLE_USER,
+    // Keyhole is one process today; its children (a running command, helpers it may start) count as its own too.
+    pids: () => processTree(server.pid),
+    // SIGTERM is Keyhole's graceful shutdown (which also writes a --cpu-prof profile on the way out).
+    stop: () => (stopping ??= stopProcessTree(server.pid, server.exited, 15_000)),
+  };
+}

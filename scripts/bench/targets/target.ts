@@ -1,0 +1,16 @@
+// What every figure needs to know about a server under test, whichever server it is.
+export type ServerName = 'keyhole' | 'sshd';
+
+export interface Target {
+  readonly name: ServerName;
+  readonly port: number;
+  /** The login name the clients use. */
+  readonly user: string;
+  /** The server's own processes, whose memory counts as the server's (sshd: the listener and every child). */
+  pids(): number[];
+  /** Ends every process this target started (by PID); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Where a client connects: all a load generator needs (it may run in another process, without the PIDs). */
+export type Endpoint = Pick<Target, 'name' | 'port' | 'user'>;
