@@ -20,13 +20,15 @@ function knownHosts(s: TestServer, trusted = true): string {
   return file;
 }
 const target = (s: TestServer, user = 'deploy') => `${user}@127.0.0.1:${s.port}`;
+// Key login as deploy to the test server, trusting its host key.
+const asDeploy = (s: TestServer) => ['-i', s.keys.deploy, '--known-hosts', knownHosts(s), target(s)];
 const exec = (s: TestServer, args: string[], env: Record<string, string> = {}) =>
   runKeyhole(['exec', ...args], '', env);
 
 const passesStatus = test.macro({
   async exec(t, command: string[], code: number) {
     const { s } = t.context;
-    const r = await exec(s, ['-i', s.keys.deploy, '--known-hosts', knownHosts(s), target(s), '--', ...command]);
+    const r = await exec(s, [...asDeploy(s), '--', ...command]);
     t.is(r.code, code, r.stderr);
   },
   title: (_t, command: string[], code: number) => `exec '${command.join(' ')}' exits ${code}`,
@@ -39,16 +41,7 @@ test(passesStatus, ['vi'], 127);
 
 test('stdout and stderr pass through apart', async (t) => {
   const { s } = t.context;
-  const r = await exec(s, [
-    '-i',
-    s.keys.deploy,
-    '--known-hosts',
-    knownHosts(s),
-    target(s),
-    '--',
-    'ls',
-    `${s.srv}/nope`,
-  ]);
+  const r = await exec(s, [...asDeploy(s), '--', 'ls', `${s.srv}/nope`]);
   t.is(r.code, 2);
   t.is(r.stdout, '');
   t.regex(r.stderr, /nope/);
@@ -56,17 +49,7 @@ test('stdout and stderr pass through apart', async (t) => {
 
 test('--json prints one result object', async (t) => {
   const { s } = t.context;
-  const r = await exec(s, [
-    '--json',
-    '-i',
-    s.keys.deploy,
-    '--known-hosts',
-    knownHosts(s),
-    target(s),
-    '--',
-    'echo',
-    'a b',
-  ]);
+  const r = await exec(s, ['--json', ...asDeploy(s), '--', 'echo', 'a b']);
   t.is(r.code, 0);
   const result = JSON.parse(r.stdout);
   t.like(result, { host: target(s), stdout: 'a b\n', stderr: '', code: 0, signal: null });
