@@ -9,7 +9,7 @@ import type { CommandSpec, Config, ConfigProblem, Limits, RoleSpec, UserSpec } f
 import { DEFAULT_ACCEPT_ENV, DEFAULT_ENV, DEFAULT_HOST_KEY, DEFAULT_LIMITS, DEFAULT_LISTEN } from './defaults.ts';
 import { parseDuration, parseSize } from './units.ts';
 import { resolvePenalties } from './penalties.ts';
-import { resolveRunAs, rootWithoutRunAs } from './run-as.ts';
+import { implicitRunAsWarning, resolveRunAs } from './run-as.ts';
 import { isDangerousWithAnyArgs } from './dangerous.ts';
 import { findControlChar } from '../shell/tokenize.ts';
 
@@ -51,11 +51,7 @@ export function resolveConfig(
     cwd,
     penalties,
     runAs,
-    warnings: rootWithoutRunAs(raw.runAs)
-      ? [
-          'the server runs as root and the config has no runAs, so commands run as root: set runAs: { user: nobody } (or another unprivileged user), or runAs: root to mean it',
-        ]
-      : [],
+    warnings: [implicitRunAsWarning(raw.runAs, runAs)].filter((w): w is string => w !== null),
     demoCredentials: false,
   };
   return { ok: true, config };

@@ -1,7 +1,7 @@
-// `runAs:` — which OS user commands run as. A server started as root runs them as the configured unprivileged user;
-// a server not started as root runs them as itself. Root without runAs is reported by `rootWithoutRunAs` so the
-// server can warn loudly (see the note there).
-import { readFileSync } from 'node:fs';
+// `runAs:` — which OS user commands run as. A server not started as root runs them as itself. A server started as root
+// runs them as the configured unprivileged user, as root only when the config says `runAs: root`, and, when the config
+// says nothing, as nobody keeping only the right to read (see `implicitRunAs`): never silently as root.
+import { accessSync, constants, readFileSync } from 'node:fs';
 import type { RawConfig } from './schema.ts';
 import type { ConfigProblem } from './types.ts';
 import type { RunAs } from './types.ts';
@@ -21,7 +21,8 @@ export function resolveRunAs(
   uid = process.getuid?.() ?? -1,
 ): RunAs | null {
   const isRoot = uid === 0;
-  if (raw === 'root' || raw === undefined) return null;
+  if (raw === 'root' || (raw === undefined && !isRoot)) return null;
+  if (raw === undefined) return implicitRunAs(problems);
   const spec = raw;
   const user = lookup(readTable('/etc/passwd'), spec.user);
   if (!user) {
@@ -72,11 +73,51 @@ function lookup(table: Account[], key: string | number): Account | undefined {
     : table.find((a) => a.name === key);
 }
 
+/** Where util-linux's setpriv is looked for (Debian, Fedora, Alpine, Arch put it in one of these). */
+const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', '/sbin/setpriv'];
+
 /**
- * True when commands would run as root without the config saying `runAs: root`. The server then warns at start-up
- * and in check-config. It does not refuse: existing configs in the documented shape (no runAs) must keep working
- * when an operator starts Keyhole as root, and silently switching them to `nobody` would break their path roots.
+ * The runAs of a root server whose config names none. Configs in the documented shape have no runAs and keep their
+ * files where root put them (often in private, root-only directories): running their commands as plain nobody would
+ * break them, and running them as root would hand every allowed program root's power. So they run as nobody:nogroup
+ * keeping one capability, CAP_DAC_READ_SEARCH, through setpriv: they can read what root can read (what they may read
+ * is still decided by the policy's path rules), and they cannot write, own, signal or bind anything as root. Without
+ * setpriv they run as plain nobody. A warning says so either way; `runAs:` in the config ends it.
  */
-export function rootWithoutRunAs(raw: RawConfig['runAs'], uid = process.getuid?.() ?? -1): boolean {
-  return uid === 0 && raw === undefined;
+export function implicitRunAs(problems: Problems, setprivPaths = SETPRIV_PATHS): RunAs | null {
+  const user = lookup(readTable('/etc/passwd'), 'nobody');
+  if (!user || user.id === 0) {
+    problems.push({
+      path: ['runAs'],
+      message:
+        "the server runs as root, the config has no runAs and there is no user 'nobody': set runAs: { user: NAME }",
+    });
+    return null;
+  }
+  const group = lookup(readTable('/etc/group'), 'nogroup') ?? lookup(readTable('/etc/group'), 'nobody');
+  const setpriv = setprivPaths.find(isExecutable);
+  return {
+    user: user.name,
+    uid: user.id,
+    gid: group?.id ?? user.gid,
+    ...(setpriv === undefined ? {} : { readSearchVia: setpriv }),
+  };
+}
+
+/** The warning for a root server running on the implicit runAs (null when the config chose for itself). */
+export function implicitRunAsWarning(raw: RawConfig['runAs'], runAs: RunAs | null, uid = process.getuid?.() ?? -1) {
+  if (uid !== 0 || raw !== undefined || runAs === null) return null;
+  const how = runAs.readSearchVia
+    ? 'keeping only the capability to read any file (CAP_DAC_READ_SEARCH), so root-only files under the allowed roots stay readable'
+    : 'with no capability (setpriv not found), so files only root can read are out of their reach';
+  return `the server runs as root and the config has no runAs: commands run as ${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid}), ${how}; set runAs: { user: NAME, group: GROUP } to choose, or runAs: root to mean root`;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -94,6 +94,12 @@ export interface RunAs {
   readonly user: string;
   readonly uid: number;
   readonly gid: number;
+  /**
+   * Set only for the implicit runAs of a root server whose config names none: the setpriv binary through which the
+   * child keeps CAP_DAC_READ_SEARCH (read and search any file, nothing else), so files only root could read under the
+   * allowed roots stay readable while the command cannot write, signal or own anything as root.
+   */
+  readonly readSearchVia?: string;
 }
 
 export interface Config {
@@ -115,7 +121,7 @@ export interface Config {
   /** Working directory of every child. */
   readonly cwd: string;
   readonly penalties: PenaltyConfig | null;
-  /** Null: commands run as the server's own user (only allowed when the server is not root, or with `runAs: root`). */
+  /** Null: commands run as the server's own user (a server not started as root, or `runAs: root`). */
   readonly runAs: RunAs | null;
   /** Things that load but deserve the operator's attention (printed at start-up and by check-config). */
   readonly warnings: readonly string[];

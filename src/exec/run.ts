@@ -1,6 +1,8 @@
 // Runs one allowed command: an absolute program and its argv, never through a shell, in its own process group, with a
 // fixed environment, a timeout, an output cap, and output streamed with backpressure. The only child_process importer.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { basename, isAbsolute } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -26,6 +28,11 @@ export interface RunRequest {
   /** Run as this user and group (needs the server to run as root). */
   readonly uid?: number;
   readonly gid?: number;
+  /**
+   * With uid and gid: the setpriv binary that switches to them keeping CAP_DAC_READ_SEARCH and nothing else (the
+   * implicit runAs of a root server, see config/run-as.ts). setpriv execs the program, so the pid stays the same.
+   */
+  readonly readSearchVia?: string;
   /** How long after SIGTERM the group gets SIGKILL (default 2000). */
   readonly killGraceMs?: number;
 }
@@ -59,22 +66,67 @@ export function runCommand(req: RunRequest): Promise<RunResult> {
     return Promise.resolve({ ...blank(started), error, errorCode: 'EINVAL' });
   }
   if (req.signal?.aborted) return Promise.resolve({ ...blank(started), canceled: true });
+  // Through setpriv, a program that cannot start would be setpriv's exit 127 with no reason: check first, as spawn would.
+  if (req.readSearchVia !== undefined) {
+    return Promise.all([access(req.program, fsConstants.X_OK), access(req.cwd, fsConstants.X_OK)]).then(
+      () => start(req, started),
+      (err: unknown) => spawnFailed(req, err, started),
+    );
+  }
+  return start(req, started);
+}
+
+function start(req: RunRequest, started: number): Promise<RunResult> {
+  if (req.signal?.aborted) return Promise.resolve({ ...blank(started), canceled: true });
   let child: ChildProcess;
   try {
-    child = spawn(req.program, req.args, {
+    const launch = launchOf(req);
+    child = spawn(launch.file, launch.args, {
       shell: false,
       detached: true, // a new session and process group, so the whole group can be signalled
       env: { ...req.env },
       cwd: req.cwd,
-      argv0: basename(req.program),
+      argv0: launch.argv0,
       stdio: [req.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-      ...(req.uid === undefined ? {} : { uid: req.uid }),
-      ...(req.gid === undefined ? {} : { gid: req.gid }),
+      ...launch.ids,
     });
   } catch (err) {
     return Promise.resolve(spawnFailed(req, err, started));
   }
   return new Promise((resolve) => supervise(child, req, started, resolve));
+}
+
+interface Launch {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly argv0: string;
+  readonly ids: { uid?: number; gid?: number };
+}
+
+// What to spawn: the program itself (switched to uid/gid by Node), or setpriv switching and keeping one capability.
+function launchOf(req: RunRequest): Launch {
+  if (req.readSearchVia === undefined || req.uid === undefined || req.gid === undefined) {
+    const ids = {
+      ...(req.uid === undefined ? {} : { uid: req.uid }),
+      ...(req.gid === undefined ? {} : { gid: req.gid }),
+    };
+    return { file: req.program, args: req.args, argv0: basename(req.program), ids };
+  }
+  // Inheritable + ambient keep the capability across setpriv's exec of the program (and of what it runs); the
+  // bounding set drops every other capability for good, so nothing below can regain one from a setuid binary.
+  const keep = '-all,+dac_read_search';
+  const args = [
+    `--reuid=${req.uid}`,
+    `--regid=${req.gid}`,
+    '--clear-groups',
+    `--inh-caps=${keep}`,
+    `--ambient-caps=${keep}`,
+    `--bounding-set=${keep}`,
+    '--',
+    req.program,
+    ...req.args,
+  ];
+  return { file: req.readSearchVia, args, argv0: 'setpriv', ids: {} };
 }
 
 // Maps a result to the exit status a shell would report.

@@ -26,6 +26,8 @@ export interface ServerContext {
   readonly gate: Gate;
   /** One token per shell/exec/protocol channel with a line or run in progress, until its exit is audited. */
   readonly busy: Set<object>;
+  /** One token per connection, from accept until its disconnect is audited: the drain waits for these too. */
+  readonly open: Set<object>;
   config(): Config;
   readonly audit: Audit;
   readonly log: Logger;
@@ -53,6 +55,8 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
   let live: LiveSession | null = null;
   let idle: IdleWatch = { touch() {}, stop() {} };
 
+  const openToken = {};
+  server.open.add(openToken);
   client.setNoDelay(true);
   void server.audit.record({ event: 'connect', conn, addr, client: clientVersion }).catch(() => undefined);
   const grace = setTimeout(() => {
@@ -181,7 +185,8 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
         reason,
         durationMs: Date.now() - startedAt,
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => server.open.delete(openToken));
   });
 
   // The session exists from the moment auth succeeded until the connection closes.

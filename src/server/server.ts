@@ -76,9 +76,11 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     admit: (socket) => ssh.injectSocket(socket),
   });
   const busy = new Set<object>();
+  const open = new Set<object>();
   const context = {
     gate,
     busy,
+    open,
     config: () => config,
     audit: options.audit,
     log: options.log,
@@ -106,11 +108,12 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     options.log.log('info', 'shutting down', { reason, sessions: registry.size });
     gate.server.close();
     for (const s of registry.all()) s.notify(`the server is shutting down (${reason})`);
-    await waitForIdle(busy, config.limits.shutdownGraceMs);
+    await waitForIdle([busy], config.limits.shutdownGraceMs);
     for (const s of registry.all()) s.end('server shut down');
     gate.closeAll();
-    // Commands cut off just now are being killed: wait (bounded) for their exit records before the last line.
-    await waitForIdle(busy, KILL_RECORD_WAIT_MS);
+    // Commands cut off just now are being killed and connections are closing: wait (bounded) for their exit and
+    // disconnect records, so that server-stop is the last line.
+    await waitForIdle([busy, open], KILL_RECORD_WAIT_MS);
     await options.audit.record({ event: 'server-stop', reason }).catch(() => undefined);
     markClosed();
     options.onShutdown?.(reason);
@@ -144,10 +147,10 @@ export async function startServer(initial: Config, options: StartOptions): Promi
   };
 }
 
-// Polls until no line or run is in progress or the time is over; a poll every 100 ms costs nothing here.
-async function waitForIdle(busy: Set<object>, graceMs: number): Promise<void> {
+// Polls until every set is empty or the time is over; a poll every 100 ms costs nothing here.
+async function waitForIdle(sets: Set<object>[], graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && busy.size > 0) {
+  while (Date.now() < deadline && sets.some((s) => s.size > 0)) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -74,6 +74,7 @@ export async function execute(
     signal,
     uid: config.runAs?.uid,
     gid: config.runAs?.gid,
+    readSearchVia: config.runAs?.readSearchVia,
   });
   const code = opts.interrupt?.aborted && result.canceled ? 130 : exitCodeOf(result);
   await recordExit(session, argv, result, code);

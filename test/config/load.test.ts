@@ -4,7 +4,7 @@ import test from 'ava';
 import { loadConfigText } from '../../src/config/load.ts';
 import { loadEmbeddedConfig } from '../../src/config/embedded.ts';
 import { parseDuration, parseSize } from '../../src/config/units.ts';
-import { resolveRunAs } from '../../src/config/run-as.ts';
+import { implicitRunAs, implicitRunAsWarning, resolveRunAs } from '../../src/config/run-as.ts';
 import type { ConfigProblem } from '../../src/config/types.ts';
 
 const HASH = '$scrypt$ln=15,r=8,p=1$POg32HPW6mvN0ubG/FTjpQ$PkLmXscp56LDH1op9nV0v5UFv4fPBPpOwiED6zK8TGw';
@@ -67,8 +67,8 @@ test('the embedded default loads and is marked as demo credentials', (t) => {
 
 test('runAs resolves names from /etc/passwd, and needs root to switch user', (t) => {
   const problems: ConfigProblem[] = [];
-  t.like(resolveRunAs({ user: 'nobody' }, problems, 0), { user: 'nobody' });
-  t.is(resolveRunAs(undefined, problems, 0), null);
+  t.like(resolveRunAs({ user: 'nobody' }, problems, 0), { user: 'nobody', readSearchVia: undefined });
+  t.is(resolveRunAs(undefined, problems, 1000), null, 'a server not started as root runs commands as itself');
   t.is(resolveRunAs('root', problems, 0), null);
   t.is(problems.length, 0);
   t.is(resolveRunAs({ user: 'nobody' }, problems, 1000), null);
@@ -76,6 +76,23 @@ test('runAs resolves names from /etc/passwd, and needs root to switch user', (t)
   t.is(resolveRunAs({ user: 'no-such-user-here' }, problems, 0), null);
   t.is(resolveRunAs({ user: 'root' }, problems, 0), null);
   t.regex(problems.at(-1)!.message, /write `runAs: root` to mean it/);
+});
+
+test('a root server with no runAs runs commands as nobody, never silently as root, and says so', (t) => {
+  const problems: ConfigProblem[] = [];
+  const runAs = resolveRunAs(undefined, problems, 0);
+  t.like(runAs, { user: 'nobody', uid: 65534 });
+  t.not(runAs?.uid, 0);
+  t.deepEqual(problems, []);
+  t.regex(implicitRunAsWarning(undefined, runAs, 0) ?? '', /no runAs: commands run as nobody \(uid 65534/);
+  t.is(implicitRunAsWarning({ user: 'nobody' }, runAs, 0), null, 'no warning once the config chooses');
+  t.is(implicitRunAsWarning('root', null, 0), null);
+  t.is(implicitRunAsWarning(undefined, null, 1000), null);
+  const withSetpriv = implicitRunAs([], ['/bin/sh']);
+  t.is(withSetpriv?.readSearchVia, '/bin/sh', 'the first executable candidate is the setpriv used');
+  const without = implicitRunAs([], ['/no/such/setpriv']);
+  t.is(without?.readSearchVia, undefined, 'without setpriv: plain nobody');
+  t.regex(implicitRunAsWarning(undefined, without, 0) ?? '', /setpriv not found/);
 });
 
 test(

@@ -16,13 +16,18 @@ export interface KeyholeOptions {
   readonly tag?: string;
 }
 
-/** The config: the bench user may run `true`, `echo` and `cat` of files in the workdir, with room for 2000 sessions. */
+/**
+ * The config: the bench user may run `true`, `echo` and `cat` of files in the workdir, with room for 2000 sessions.
+ * `runAs: root` runs commands as the account the bench runs as, like sshd, which runs them as the logged-in user (the
+ * same account); without it a root Keyhole would add a setpriv exec to every command (config/run-as.ts).
+ */
 export function keyholeConfig(work: Workdir, tag: string): string {
   const d = work.dir;
   return `listen: { host: 127.0.0.1, port: 0 }
 hostKeys: [${d}/keyhole_host_ed25519_key]
 audit: { file: ${d}/keyhole-${tag}-audit.log }
 cwd: ${work.srv}
+runAs: root
 env: { PATH: /usr/bin:/bin, LANG: C.UTF-8 }
 limits: { commandTimeout: 10m, maxOutputBytes: 4GiB, maxStartups: 1000, maxSessions: 4000, maxSessionsPerUser: 4000 }
 users:

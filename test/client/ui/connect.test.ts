@@ -177,9 +177,10 @@ tui('stderr is red with colour, and marked with "! " under NO_COLOR, which uses 
   const nope = `ls ${t.context.s.srv}/nope`;
   await colour.term.line(nope);
   await plain.term.line(nope);
-  await colour.term.waitFor(/\x1b\[31m(\x1b\[\d+m)*ls: cannot access/, true);
+  // ls names itself by its argv[0]: `ls`, or its path when a root server runs it through setpriv (run-as.ts).
+  await colour.term.waitFor(/\x1b\[31m(\x1b\[\d+m)*(\/\S+\/)?ls: cannot access/, true);
   const screen = await plain.term.waitFor(/✗ exit 2 · [\d.]+ m?s/);
-  t.regex(screen, /\n! ls: cannot access '.*nope'/);
+  t.regex(screen, /\n! (\/\S+\/)?ls: cannot access '.*nope'/);
   t.notRegex(await plain.term.screen(true), /\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;5;\d+|48;5;\d+)m/);
 });
 
