@@ -2,6 +2,7 @@
 // runs them as the configured unprivileged user, as root only when the config says `runAs: root`, and, when the config
 // says nothing, as nobody keeping only the right to read (see `implicitRunAs`): never silently as root.
 import { accessSync, constants, readFileSync } from 'node:fs';
+import { canKeepReadSearch } from '../exec/run.ts';
 import type { RawConfig } from './schema.ts';
 import type { ConfigProblem } from './types.ts';
 import type { RunAs } from './types.ts';
@@ -82,9 +83,13 @@ const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', 
  * break them, and running them as root would hand every allowed program root's power. So they run as nobody:nogroup
  * keeping one capability, CAP_DAC_READ_SEARCH, through setpriv: they can read what root can read (what they may read
  * is still decided by the policy's path rules), and they cannot write, own, signal or bind anything as root. Without
- * setpriv they run as plain nobody. A warning says so either way; `runAs:` in the config ends it.
+ * setpriv, or where the machine withholds that capability from root (a container may), they run as plain nobody. A warning says so either way; `runAs:` in the config ends it.
  */
-export function implicitRunAs(problems: Problems, setprivPaths = SETPRIV_PATHS): RunAs | null {
+export function implicitRunAs(
+  problems: Problems,
+  setprivPaths = SETPRIV_PATHS,
+  works = canKeepReadSearch,
+): RunAs | null {
   const user = lookup(readTable('/etc/passwd'), 'nobody');
   if (!user || user.id === 0) {
     problems.push({
@@ -95,13 +100,9 @@ export function implicitRunAs(problems: Problems, setprivPaths = SETPRIV_PATHS):
     return null;
   }
   const group = lookup(readTable('/etc/group'), 'nogroup') ?? lookup(readTable('/etc/group'), 'nobody');
+  const ids = { user: user.name, uid: user.id, gid: group?.id ?? user.gid };
   const setpriv = setprivPaths.find(isExecutable);
-  return {
-    user: user.name,
-    uid: user.id,
-    gid: group?.id ?? user.gid,
-    ...(setpriv === undefined ? {} : { readSearchVia: setpriv }),
-  };
+  return setpriv !== undefined && works(setpriv, ids.uid, ids.gid) ? { ...ids, readSearchVia: setpriv } : ids;
 }
 
 /** The warning for a root server running on the implicit runAs (null when the config chose for itself). */
@@ -109,7 +110,7 @@ export function implicitRunAsWarning(raw: RawConfig['runAs'], runAs: RunAs | nul
   if (uid !== 0 || raw !== undefined || runAs === null) return null;
   const how = runAs.readSearchVia
     ? 'keeping only the capability to read any file (CAP_DAC_READ_SEARCH), so root-only files under the allowed roots stay readable'
-    : 'with no capability (setpriv not found), so files only root can read are out of their reach';
+    : 'with no capability (setpriv is missing, or this machine withholds CAP_DAC_READ_SEARCH), so files only root can read are out of their reach';
   return `the server runs as root and the config has no runAs: commands run as ${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid}), ${how}; set runAs: { user: NAME, group: GROUP } to choose, or runAs: root to mean root`;
 }
 

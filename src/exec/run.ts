@@ -1,6 +1,6 @@
 // Runs one allowed command: an absolute program and its argv, never through a shell, in its own process group, with a
 // fixed environment, a timeout, an output cap, and output streamed with backpressure. The only child_process importer.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { constants } from 'node:os';
@@ -112,21 +112,37 @@ function launchOf(req: RunRequest): Launch {
     };
     return { file: req.program, args: req.args, argv0: basename(req.program), ids };
   }
-  // Inheritable + ambient keep the capability across setpriv's exec of the program (and of what it runs); the
-  // bounding set drops every other capability for good, so nothing below can regain one from a setuid binary.
+  const args = [...readSearchArgs(req.uid, req.gid), req.program, ...req.args];
+  return { file: req.readSearchVia, args, argv0: 'setpriv', ids: {} };
+}
+
+// setpriv's options up to `--`: switch to uid/gid and keep CAP_DAC_READ_SEARCH alone. Inheritable + ambient keep it
+// across setpriv's exec of the program (and of what that runs); the bounding set drops every other capability for
+// good, so nothing below can regain one from a setuid binary.
+function readSearchArgs(uid: number, gid: number): string[] {
   const keep = '-all,+dac_read_search';
-  const args = [
-    `--reuid=${req.uid}`,
-    `--regid=${req.gid}`,
+  return [
+    `--reuid=${uid}`,
+    `--regid=${gid}`,
     '--clear-groups',
     `--inh-caps=${keep}`,
     `--ambient-caps=${keep}`,
     `--bounding-set=${keep}`,
     '--',
-    req.program,
-    ...req.args,
   ];
-  return { file: req.readSearchVia, args, argv0: 'setpriv', ids: {} };
+}
+
+/**
+ * True when this setpriv can switch to uid/gid keeping CAP_DAC_READ_SEARCH here: a container may withhold the
+ * capability (Docker's default set does), and then every command would fail. Runs setpriv once, on itself.
+ */
+export function canKeepReadSearch(setpriv: string, uid: number, gid: number): boolean {
+  const probe = spawnSync(setpriv, [...readSearchArgs(uid, gid), setpriv, '--version'], {
+    stdio: 'ignore',
+    timeout: 5000,
+    env: {},
+  });
+  return probe.status === 0;
 }
 
 // Maps a result to the exit status a shell would report.

@@ -88,11 +88,20 @@ test('a root server with no runAs runs commands as nobody, never silently as roo
   t.is(implicitRunAsWarning({ user: 'nobody' }, runAs, 0), null, 'no warning once the config chooses');
   t.is(implicitRunAsWarning('root', null, 0), null);
   t.is(implicitRunAsWarning(undefined, null, 1000), null);
-  const withSetpriv = implicitRunAs([], ['/bin/sh']);
+  const probed: string[] = [];
+  const works = (file: string) => (probed.push(file), true);
+  const withSetpriv = implicitRunAs([], ['/no/such/setpriv', '/bin/sh'], works);
   t.is(withSetpriv?.readSearchVia, '/bin/sh', 'the first executable candidate is the setpriv used');
-  const without = implicitRunAs([], ['/no/such/setpriv']);
+  t.deepEqual(probed, ['/bin/sh'], 'and it is tried before it is trusted');
+  const without = implicitRunAs([], ['/no/such/setpriv'], works);
   t.is(without?.readSearchVia, undefined, 'without setpriv: plain nobody');
-  t.regex(implicitRunAsWarning(undefined, without, 0) ?? '', /setpriv not found/);
+  t.regex(implicitRunAsWarning(undefined, without, 0) ?? '', /setpriv is missing, or this machine withholds/);
+  const withheld = implicitRunAs([], ['/bin/sh'], () => false);
+  t.like(
+    withheld,
+    { user: 'nobody', readSearchVia: undefined },
+    'a machine that withholds the capability: plain nobody',
+  );
 });
 
 test(
