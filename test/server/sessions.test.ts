@@ -61,9 +61,10 @@ test('an admin ends another session with kill; the killed client is disconnected
   const closed = once(victim, 'close');
   const admin = await connectSsh2(s.port, 'boss', { privateKey: s.keys.boss });
   t.teardown(() => admin.end());
+  // Other tests in this file log in as deploy at the same time: ask the victim which session is its own.
+  const id = /session (s\d+)\)/.exec((await execOn(victim, 'whoami')).stdout)?.[1];
   const table = await execOn(admin, 'sessions');
-  const id = /^(s\d+)\s+deploy\s/m.exec(table.stdout)?.[1];
-  t.truthy(id, table.stdout);
+  t.regex(table.stdout, new RegExp(`^${id}\\s+deploy\\s`, 'm'), 'the sessions table lists it');
   const r = await execOn(admin, `kill ${id}`);
   t.is(r.code, 0);
   t.regex(r.stdout, new RegExp(`Session ${id} ended`));
