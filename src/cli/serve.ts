@@ -2,6 +2,7 @@
 import { FileAudit, StreamAudit, type Audit } from '../audit/audit.ts';
 import { DEMO_PASSWORD, DEMO_USER, loadEmbeddedConfig } from '../config/embedded.ts';
 import { loadConfigFile } from '../config/load.ts';
+import { startLaunchers } from '../exec/launcher.ts';
 import { streamLogger } from '../log.ts';
 import { startServer } from '../server/server.ts';
 import { fail } from './exit.ts';
@@ -32,6 +33,7 @@ export async function serveCommand(configFile: string | undefined): Promise<void
   } catch (err) {
     fail(`cannot open the audit file ${config.audit.file}: ${(err as Error).message}`);
   }
+  startLaunchers(); // the processes that spawn commands: started now, so that the first command does not wait for them
   const server = await startServer(config, { audit, log }).catch((err: Error) => fail(err.message));
   const where = `${server.host}:${server.port}`;
   log.log('info', `Keyhole listening on ${where}`, { config: config.source, hostKey: server.hostKeys[0]?.fingerprint });

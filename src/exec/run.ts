@@ -1,9 +1,11 @@
 // Runs one allowed command: an absolute program and its argv, never through a shell, in its own process group, with a
-// fixed environment, a timeout, an output cap, and output streamed with backpressure. The only child_process importer.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// fixed environment, a timeout, an output cap, and output streamed with backpressure. With launcher.ts, the only
+// child_process importers.
+import { spawnSync } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { constants } from 'node:os';
+import { launch, type LaunchedChild } from './launcher.ts';
 import { basename, isAbsolute } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
@@ -76,27 +78,32 @@ export function runCommand(req: RunRequest): Promise<RunResult> {
   return start(req, started);
 }
 
-function start(req: RunRequest, started: number): Promise<RunResult> {
-  if (req.signal?.aborted) return Promise.resolve({ ...blank(started), canceled: true });
-  let child: ChildProcess;
+async function start(req: RunRequest, started: number): Promise<RunResult> {
+  if (req.signal?.aborted) return { ...blank(started), canceled: true };
+  const how = launchOf(req);
+  let child: LaunchedChild;
   try {
-    const launch = launchOf(req);
-    child = spawn(launch.file, launch.args, {
-      shell: false,
-      detached: true, // a new session and process group, so the whole group can be signalled
-      env: { ...req.env },
-      cwd: req.cwd,
-      argv0: launch.argv0,
-      stdio: [req.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-      ...launch.ids,
-    });
+    // fork+exec happens in a launcher process (launcher.ts): spawn() here would block the event loop for the fork.
+    child = await launch(
+      how.file,
+      how.args,
+      {
+        shell: false,
+        detached: true, // a new session and process group, so the whole group can be signalled
+        env: { ...req.env },
+        cwd: req.cwd,
+        argv0: how.argv0,
+        ...how.ids,
+      },
+      Boolean(req.stdin),
+    );
   } catch (err) {
-    return Promise.resolve(spawnFailed(req, err, started));
+    return spawnFailed(req, err, started);
   }
   return new Promise((resolve) => supervise(child, req, started, resolve));
 }
 
-interface Launch {
+interface LaunchPlan {
   readonly file: string;
   readonly args: readonly string[];
   readonly argv0: string;
@@ -104,7 +111,7 @@ interface Launch {
 }
 
 // What to spawn: the program itself (switched to uid/gid by Node), or setpriv switching and keeping one capability.
-function launchOf(req: RunRequest): Launch {
+function launchOf(req: RunRequest): LaunchPlan {
   if (req.readSearchVia === undefined || req.uid === undefined || req.gid === undefined) {
     const ids = {
       ...(req.uid === undefined ? {} : { uid: req.uid }),
@@ -155,7 +162,7 @@ export function exitCodeOf(r: RunResult): number {
 }
 
 // Watches one spawned child: limits, abort, forwarding, and the group's cleanup; resolves exactly once.
-function supervise(child: ChildProcess, req: RunRequest, started: number, resolve: (r: RunResult) => void): void {
+function supervise(child: LaunchedChild, req: RunRequest, started: number, resolve: (r: RunResult) => void): void {
   const pid = child.pid;
   const grace = req.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   let stopped: StopReason | null = null;
@@ -182,6 +189,7 @@ function supervise(child: ChildProcess, req: RunRequest, started: number, resolv
   const timer = req.timeoutMs > 0 ? setTimeout(() => terminate('timedOut'), req.timeoutMs) : undefined;
   const onAbort = (): void => terminate('canceled');
   req.signal?.addEventListener('abort', onAbort, { once: true });
+  if (req.signal?.aborted) onAbort(); // aborted while the launcher was starting it
   const unpipeStdin = pipeStdin(req.stdin, child.stdin);
 
   const finish = (result: RunResult): void => {
@@ -196,9 +204,6 @@ function supervise(child: ChildProcess, req: RunRequest, started: number, resolv
   };
   // Background jobs must not outlive the command: the group is ended as soon as its leader exits.
   child.once('exit', () => terminate(null));
-  child.on('error', (err) => {
-    if (child.pid === undefined) finish(spawnFailed(req, err, started));
-  });
   child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
     const [out, err] = forwarders as [Forwarder, Forwarder];
     const flags = {

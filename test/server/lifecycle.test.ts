@@ -1,12 +1,12 @@
 // The whole program's lifecycle: admin shutdown and SIGTERM end it with status 0 while clients are connected,
 // and a client that dies mid-command leaves no process behind.
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { connectSsh2, opensshExec, opensshInteractive } from '../helpers/clients.ts';
 import { startServeProcess } from '../helpers/cli.ts';
 import { Screen } from '../helpers/screen.ts';
+import { descendantNamed } from '../helpers/processes.ts';
 import { startTestServer, writeTestConfig } from '../helpers/server.ts';
 
 test('shutdown_server by an admin ends keyhole with status 0 while a client is connected', async (t) => {
@@ -48,21 +48,11 @@ test('a client killed mid-command leaves no child process behind', async (t) => 
   t.teardown(() => s.close());
   const ssh = opensshInteractive(s.port, 'deploy', { privateKey: s.keys.deploy }, s.dir, 'sleep 77');
   await s.waitForAudit((a) => a.event === 'command' && a.argv[1] === '77');
-  const pid = childPidOf('sleep');
-  t.truthy(pid, 'the command runs as a child of the server');
+  const pid = await descendantNamed('sleep');
   ssh.kill('SIGKILL');
   const exit = await s.waitForAudit((a) => a.event === 'exit' && a.argv[1] === '77');
   t.like(exit, { canceled: true });
   await s.waitForAudit((a) => a.event === 'disconnect' && a.user === 'deploy');
-  t.throws(() => process.kill(pid!, 0), { code: 'ESRCH' });
+  t.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
   t.is(s.server.registry.size, 0);
 });
-
-// The pid of this process's child named `name` (the in-process server spawns commands as our children).
-function childPidOf(name: string): number | undefined {
-  return execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([, comm]) => comm === name)
-    .map(([pid]) => Number(pid))[0];
-}

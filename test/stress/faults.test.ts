@@ -13,7 +13,8 @@ import type { MemoryAudit } from '../../src/audit/audit.ts';
 import type { AuditRecord } from '../../src/audit/events.ts';
 import { collect, connectSsh2, execOn, ssh2Exec } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
-import { liveChildren, makePlans, openFds, runClient, unmatchedAudit } from './load.ts';
+import { descendantNamed, liveDescendants } from '../helpers/processes.ts';
+import { makePlans, openFds, runClient, unmatchedAudit } from './load.ts';
 
 const STRESS = process.env.STRESS === '1';
 const CLIENTS = Number(process.env.STRESS_CLIENTS ?? (STRESS ? 200 : 40));
@@ -49,7 +50,7 @@ test.serial(
     t.is((await ssh2Exec(s.port, 'deploy', { privateKey: s.keys.deploy }, 'echo warm')).stdout, 'warm\n');
     await settle(s.audit, () => (s.server.registry.size === 0 ? null : 'the warm-up session'));
     const fdsBefore = openFds();
-    const childrenBefore = liveChildren(); // tsx's esbuild service lives as long as this process
+    const childrenBefore = liveDescendants(); // tsx's esbuild service and the launchers live on
     const started = performance.now();
     const seen = (arg: string) => s.waitForAudit((r) => r.event === 'command' && r.argv[1] === arg);
     t.log(`seed ${SEED} (repeat with STRESS_SEED=${SEED})`);
@@ -89,7 +90,7 @@ test.serial(
       commands: count(records, 'command', (r) => r.event === 'command' && r.allowed),
       succeeded: outcomes.flatMap((o) => o.results).filter((r) => r.code === 0).length,
       canceled: count(records, 'exit', (r) => r.event === 'exit' && r.canceled),
-      childrenLeft: liveChildren().filter((c) => !childrenBefore.includes(c)),
+      childrenLeft: liveDescendants().filter((c) => !childrenBefore.includes(c)),
       fdsDelta: openFds() - fdsBefore,
       sessionsLeft: s.server.registry.size,
       auditMismatches: unmatchedAudit(records).length,
@@ -119,7 +120,7 @@ test.serial('a paused reader of a large cat holds the server to a bounded amount
     client.exec('cat big.bin', (err, ch) => (err ? reject(err) : resolve(ch.pause()))),
   );
   await s.waitForAudit((r) => r.event === 'command' && r.argv[0] === 'cat');
-  const written = await stalled(await childNamed('cat'));
+  const written = await stalled(await descendantNamed('cat'));
   gc();
   const paused = process.memoryUsage();
   const grown = { arrayBuffers: paused.arrayBuffers - before.arrayBuffers, rss: paused.rss - before.rss };
@@ -136,15 +137,6 @@ test.serial('a paused reader of a large cat holds the server to a bounded amount
   t.is(result.code, 0);
   client.end();
 });
-
-// Resolves with the pid of this process's child named `name`, once it has been spawned.
-async function childNamed(name: string): Promise<number> {
-  for (;;) {
-    const child = liveChildren().find((c) => c.endsWith(` ${name}`));
-    if (child) return Number(child.split(' ')[0]);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 // Resolves with what process `pid` has written once that stops growing for ten looks in a row (it is blocked).
 async function stalled(pid: number): Promise<number> {

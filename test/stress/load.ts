@@ -1,6 +1,5 @@
 // Drives many ssh2 clients at once against a test server, a share of them dropping their connection at chosen moments,
 // and accounts for what the server leaves behind: child processes, file descriptors and unmatched audit records.
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
@@ -113,15 +112,6 @@ function dropDuring(client: ssh2.Client, plan: ClientPlan, drop: () => void, see
 
 function failed(err: Error): ExecResult {
   return { stdout: '', stderr: err.message, code: null };
-}
-
-/** This process's children that are still alive, as `pid comm`; zombies count as gone (PID 1 here may not reap). */
-export function liveChildren(): string[] {
-  return execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([pid, stat, comm]) => pid && comm !== 'ps' && !stat!.startsWith('Z'))
-    .map(([pid, , comm]) => `${pid} ${comm}`);
 }
 
 /** How many file descriptors this process holds. */

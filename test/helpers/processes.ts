@@ -1,0 +1,43 @@
+// The processes a test started, directly or not. Commands are spawned by Keyhole's launcher processes
+// (src/exec/launcher.ts), so they are this process's grandchildren: look at the whole tree, not at --ppid.
+import { execFileSync } from 'node:child_process';
+
+/** The live descendants of `root` (default: this process), as `pid comm`; zombies count as gone (PID 1 may not reap). */
+export function liveDescendants(root = process.pid): string[] {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,stat=,comm='], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 4)
+    .map(([pid, ppid, stat, comm]) => ({ pid: Number(pid), ppid: Number(ppid), stat: stat!, comm: comm! }));
+  const found: string[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    for (const row of rows.filter((r) => r.ppid === parent)) {
+      queue.push(row.pid);
+      if (row.comm !== 'ps' && !row.stat.startsWith('Z')) found.push(`${row.pid} ${row.comm}`);
+    }
+  }
+  return found;
+}
+
+/** The pid of a live descendant named `name`, waiting (polling /proc through ps) until one appears. */
+export async function descendantNamed(name: string, root = process.pid): Promise<number> {
+  for (;;) {
+    const match = liveDescendants(root).find((c) => c.endsWith(` ${name}`));
+    if (match) return Number(match.split(' ')[0]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Live processes anywhere on the machine whose command line is exactly `args` (give a test its own unique argument):
+ * a process orphaned by its parent's death is reparented out of the test's tree, so descendants cannot find it.
+ */
+export function liveProcessesRunning(args: string): number[] {
+  return execFileSync('ps', ['-e', '-o', 'pid=,stat=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && !m[2]!.startsWith('Z') && m[3] === args)
+    .map((m) => Number(m[1]));
+}
