@@ -27,6 +27,9 @@ export type AuditEvent =
       reason?: string;
       code?: number;
       via: Via;
+      /** Protocol runs: the client's id for the run frame, and the server's name for the run (its `started` frame's). */
+      id?: string;
+      run?: string;
     }
   | {
       event: 'exit';
@@ -41,6 +44,8 @@ export type AuditEvent =
       timedOut: boolean;
       truncated: boolean;
       canceled: boolean;
+      id?: string;
+      run?: string;
     }
   | { event: 'admin'; session: string; user: string; action: string; target?: string; ok: boolean; reason?: string }
   | { event: 'request-refused'; session?: string; conn: string; user?: string; request: string; detail?: string }

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import { RESERVED_NAMES } from '../shell/builtins.ts';
 import { envAccepted } from '../shell/env.ts';
-import { execute } from '../shell/execute.ts';
+import { execute, type AuditLabels } from '../shell/execute.ts';
 import type { ShellSession } from '../shell/session.ts';
 import { flushed } from '../shell/tty-output.ts';
 import { frameWriter, type FrameSink } from './frame-writer.ts';
@@ -34,7 +34,9 @@ export async function runFrame(
   runId: () => string,
 ): Promise<void> {
   const { id } = frame;
-  const refused = await precheck(session, frame);
+  // Every run frame that gets this far is named, refused or not, so that its audit records can be found by it.
+  const labels = { id, run: runId() };
+  const refused = await precheck(session, frame, labels);
   if (refused) return void sink.send({ type: 'error', id, code: refused.code, message: refused.message });
   const stdout = frameWriter(sink, id, 'stdout');
   const stderr = frameWriter(sink, id, 'stderr');
@@ -49,7 +51,8 @@ export async function runFrame(
       env: { ...session.clientEnv, ...frame.env },
       stdin: () => stdin,
       requiresStdin: stdin !== null,
-      onStart: () => sink.send({ type: 'started', id, run: runId() }),
+      onStart: () => sink.send({ type: 'started', id, run: labels.run }),
+      labels,
     },
   );
   if (!execution.ran) {
@@ -65,7 +68,7 @@ export async function runFrame(
 
 // The checks the shell makes before its policy (builtins, env, the line limit), for a run that has no line; audited
 // like the shell's refusals, so every refused run leaves a record.
-async function precheck(session: ShellSession, frame: RunFrame): Promise<Refusal | null> {
+async function precheck(session: ShellSession, frame: RunFrame, labels: AuditLabels): Promise<Refusal | null> {
   const refusal = checkRun(session, frame);
   if (refusal === null) return null;
   await session.audit
@@ -78,6 +81,7 @@ async function precheck(session: ShellSession, frame: RunFrame): Promise<Refusal
       reason: refusal.message,
       code: refusal.exitCode,
       via: session.via,
+      ...labels,
     })
     .catch(() => undefined); // as in execute(): the failure shows in audit.failure, and the run is refused anyway
   return refusal;

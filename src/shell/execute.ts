@@ -19,6 +19,14 @@ export interface ExecuteOptions {
   readonly line?: string;
   /** Called once the command is allowed and audited, just before it starts. */
   readonly onStart?: () => void;
+  /** Recorded with the command's audit records, to tie them to the protocol frames: `{ id, run }`. */
+  readonly labels?: AuditLabels;
+}
+
+/** The protocol's request id and run name, recorded with a run's `command` and `exit` records. */
+export interface AuditLabels {
+  readonly id: string;
+  readonly run: string;
 }
 
 export type Execution =
@@ -45,11 +53,13 @@ export async function execute(
   const config = session.config();
   const principal = { user: session.user.name, role: currentRole(session) };
   const decision = decide(principal, argv, config.commands, session.resolver, config.cwd);
-  if (!decision.allow) return refuse(session, argv, decision.code, decision.reason, opts.line);
+  const labels = opts.labels;
+  if (!decision.allow) return refuse(session, argv, decision.code, decision.reason, opts.line, labels);
   if (opts.requiresStdin && !decision.command.interactive) {
-    return refuse(session, argv, 126, `'${argv[0]}' does not read input (it is not marked interactive)`);
+    const reason = `'${argv[0]}' does not read input (it is not marked interactive)`;
+    return refuse(session, argv, 126, reason, undefined, labels);
   }
-  const base = { session: session.id, user: session.user.name, argv, via: session.via } as const;
+  const base = { session: session.id, user: session.user.name, argv, via: session.via, ...labels } as const;
   try {
     await session.audit.record({ event: 'command', ...base, allowed: true });
   } catch {
@@ -77,7 +87,7 @@ export async function execute(
     readSearchVia: config.runAs?.readSearchVia,
   });
   const code = opts.interrupt?.aborted && result.canceled ? 130 : exitCodeOf(result);
-  await recordExit(session, argv, result, code);
+  await recordExit(session, argv, result, code, labels);
   return { ran: true, code, result, timeoutMs };
 }
 
@@ -87,6 +97,7 @@ async function refuse(
   code: number,
   reason: string,
   line?: string,
+  labels?: AuditLabels,
 ): Promise<Execution> {
   const event = {
     event: 'command',
@@ -97,6 +108,7 @@ async function refuse(
     reason,
     code,
     via: session.via,
+    ...labels,
   } as const;
   await session.audit.record(line === undefined ? event : { ...event, line }).catch(() => undefined);
   return { ran: false, code, reason, why: code === 127 ? 'unknown' : 'denied' };
@@ -107,7 +119,13 @@ export function recordRefusal(session: ShellSession, line: string, reason: strin
   return refuse(session, [], code, reason, line);
 }
 
-async function recordExit(session: ShellSession, argv: readonly string[], r: RunResult, code: number): Promise<void> {
+async function recordExit(
+  session: ShellSession,
+  argv: readonly string[],
+  r: RunResult,
+  code: number,
+  labels: AuditLabels | undefined,
+): Promise<void> {
   const { signal, durationMs, stdoutBytes, stderrBytes, timedOut, truncated, canceled } = r;
   await session.audit
     .record({
@@ -123,6 +141,7 @@ async function recordExit(session: ShellSession, argv: readonly string[], r: Run
       timedOut,
       truncated,
       canceled,
+      ...labels,
     })
     .catch(() => undefined); // the failure is visible in audit.failure; the next command is refused
 }

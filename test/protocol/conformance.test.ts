@@ -90,8 +90,10 @@ test('a run answers started, its output and its exit, in that order, audited as 
   t.is(p.output('a').toString(), 'hello audit-marker-1\n');
   const mine = (r: { event: string; argv?: readonly string[] }) => r.argv?.includes('audit-marker-1') === true;
   const command = await t.context.s.waitForAudit((r) => r.event === 'command' && mine(r));
-  t.like(command, { allowed: true, user: 'deploy', via: 'protocol', session: p.hello.session });
-  t.like(await t.context.s.waitForAudit((r) => r.event === 'exit' && mine(r)), { code: 0, canceled: false });
+  // The records carry the client's id and the server's run name, so a run's frames and its audit lines meet.
+  const labels = { id: 'a', run: p.of('a')[0]!.run };
+  t.like(command, { allowed: true, user: 'deploy', via: 'protocol', session: p.hello.session, ...labels });
+  t.like(await t.context.s.waitForAudit((r) => r.event === 'exit' && mine(r)), { code: 0, canceled: false, ...labels });
 });
 
 test('several runs are in flight at once, their frames tagged by id, each ending exactly once', async (t) => {
@@ -186,9 +188,10 @@ test('refused runs are audited with their code, 126 for denied and 127 for unkno
   await run(p, 'u', ['refused-marker']);
   const { s } = t.context;
   const denied = await s.waitForAudit((r) => r.event === 'command' && r.argv.includes('/etc/refused-marker'));
-  t.like(denied, { allowed: false, code: 126, via: 'protocol' });
+  t.like(denied, { allowed: false, code: 126, via: 'protocol', id: 'd' });
   const unknown = await s.waitForAudit((r) => r.event === 'command' && r.argv[0] === 'refused-marker');
-  t.like(unknown, { allowed: false, code: 127, via: 'protocol' });
+  t.like(unknown, { allowed: false, code: 127, via: 'protocol', id: 'u' });
+  t.regex(String(unknown.event === 'command' && unknown.run), /^r\d+$/, 'a refused run is named too');
 });
 
 const answered = test.macro({
