@@ -11,6 +11,7 @@ import { BEGIN, END, writeSection } from '../../scripts/bench/report/markdown.ts
 import { metricDefs } from '../../scripts/bench/report/metrics.ts';
 import { renderTable } from '../../scripts/bench/report/table.ts';
 import { runBench } from '../../scripts/bench/run.ts';
+import { sshdUnavailable } from '../../scripts/bench/targets/sshd.ts';
 import { median, percentile } from '../../scripts/bench/stats.ts';
 
 function options(args: string[]): BenchOptions {
@@ -38,6 +39,27 @@ test('a quick round against Keyhole alone produces every figure with a number', 
     await cleanup.run();
   }
   t.true(lines.some((l) => l.includes('figure 6, round 1/1: keyhole')));
+});
+
+// CI installs openssh-server (.ci/run), so the comparison itself is exercised there; elsewhere it may be skipped.
+const withSshd = sshdUnavailable() === null && process.getuid?.() === 0 ? test : test.skip;
+withSshd('a quick round against Keyhole and sshd produces both columns and their ratios', async (t) => {
+  t.timeout(180_000, 'the quick round runs every figure once on each server');
+  const cleanup = new Cleanup();
+  try {
+    const report = await runBench(options(['--quick']), cleanup, () => undefined);
+    t.deepEqual(report.servers, ['keyhole', 'sshd']);
+    t.is(report.sshdSkipped, null);
+    // Every figure but the keyhole-v1 subsystem one, which sshd does not have.
+    for (const def of metricDefs(QUICK_PLAN).filter((d) => d.id !== 'cmds-protocol')) {
+      const row = report.rows.find((r) => r.def.id === def.id);
+      t.true(typeof row?.sshd === 'number' && Number.isFinite(row.sshd), `${def.id}: sshd ${row?.sshd}`);
+      t.true(typeof row?.keyhole === 'number' && Number.isFinite(row.keyhole), `${def.id}: keyhole ${row?.keyhole}`);
+    }
+    t.regex(renderTable(report.rows), /Keyhole ÷ sshd/);
+  } finally {
+    await cleanup.run();
+  }
 });
 
 test('--quick writes no report unless asked, a full run writes docs/BENCHMARKS.md', (t) => {
