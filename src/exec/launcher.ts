@@ -54,6 +54,23 @@ export function startLaunchers(): void {
   while (pool.length < POOL_SIZE) pool.push(startLauncher());
 }
 
+/** How the launchers spawn: 'posix_spawn' through the native addon (src/native), or 'child_process' without it. */
+export function spawnMethod(): Promise<'posix_spawn' | 'child_process'> {
+  startLaunchers();
+  const launcher = pool[0]!;
+  channelOf(launcher)?.ref(); // keep this process alive for the answer
+  return new Promise((resolve) => {
+    const onMessage = (msg: { type?: string; native?: boolean }) => {
+      if (msg.type !== 'how') return;
+      launcher.off('message', onMessage);
+      if (launches.size === 0) channelOf(launcher)?.unref();
+      resolve(msg.native ? 'posix_spawn' : 'child_process');
+    };
+    launcher.on('message', onMessage);
+    launcher.send({ type: 'how' });
+  });
+}
+
 /** The pids of the running launchers (for tests and diagnostics). */
 export function launcherPids(): number[] {
   return pool.flatMap((l) => (l.pid === undefined ? [] : [l.pid]));
