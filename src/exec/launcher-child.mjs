@@ -7,11 +7,13 @@
 // 10.7 for Node's fork-based spawn), built at install time when a compiler is there; otherwise, and for commands that
 // switch user (posix_spawn cannot), child_process.spawn.
 import { spawn } from 'node:child_process';
+import { closeSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { constants } from 'node:os';
 import process from 'node:process';
 
+closeInheritedDescriptors();
 const native = loadNative();
 const nativeRuns = new Map(); // pid → id, until the exit is reported
 native?.onExit((pid, code, signalNumber) => {
@@ -75,6 +77,24 @@ function handOver(id, pid, stdout, stderr, stdin) {
   process.send({ type: 'stdout', id }, stdout);
   process.send({ type: 'stderr', id }, stderr);
   if (stdin) process.send({ type: 'stdin', id }, stdin);
+}
+
+// Descriptors Keyhole inherited without close-on-exec (from a service manager, a harness, a careless parent) would be
+// passed on to every command child_process starts (posix_spawn closes them anyway). This process needs none of them:
+// everything Node opens itself is close-on-exec, its IPC channel included, so close the ones that are not.
+function closeInheritedDescriptors() {
+  const O_CLOEXEC = 0o2000000;
+  for (const name of readdirSync('/proc/self/fd')) {
+    const fd = Number(name);
+    if (!(fd > 2)) continue;
+    let flags;
+    try {
+      flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
+    } catch {
+      continue; // gone already (the directory listing's own descriptor)
+    }
+    if (flags !== undefined && (parseInt(flags, 8) & O_CLOEXEC) === 0) closeSync(fd);
+  }
 }
 
 function loadNative() {
