@@ -84,7 +84,13 @@ function handOver(id, pid, stdout, stderr, stdin) {
 // everything Node opens itself is close-on-exec, its IPC channel included, so close the ones that are not.
 function closeInheritedDescriptors() {
   const O_CLOEXEC = 0o2000000;
-  for (const name of readdirSync('/proc/self/fd')) {
+  let names = [];
+  try {
+    names = readdirSync('/proc/self/fd');
+  } catch {
+    return; // no /proc (not Linux): nothing to look at
+  }
+  for (const name of names) {
     const fd = Number(name);
     if (!(fd > 2)) continue;
     let flags;
