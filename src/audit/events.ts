@@ -27,9 +27,11 @@ export type AuditEvent =
       reason?: string;
       code?: number;
       via: Via;
-      /** Protocol runs: the client's id for the run frame, and the server's name for the run (its `started` frame's). */
+      /** Protocol runs: the client's id for the run frame, the server's name for the run (its `started` frame's), and
+       * the client's name from its hello frame. */
       id?: string;
       run?: string;
+      client?: string;
     }
   | {
       event: 'exit';
@@ -46,6 +48,7 @@ export type AuditEvent =
       canceled: boolean;
       id?: string;
       run?: string;
+      client?: string;
     }
   | { event: 'admin'; session: string; user: string; action: string; target?: string; ok: boolean; reason?: string }
   | { event: 'request-refused'; session?: string; conn: string; user?: string; request: string; detail?: string }

@@ -32,10 +32,11 @@ export async function runFrame(
   sink: FrameSink,
   interrupt: AbortSignal,
   runId: () => string,
+  client?: string,
 ): Promise<void> {
   const { id } = frame;
   // Every run frame that gets this far is named, refused or not, so that its audit records can be found by it.
-  const labels = { id, run: runId() };
+  const labels = { id, run: runId(), ...(client === undefined ? {} : { client }) };
   const refused = await precheck(session, frame, labels);
   if (refused) return void sink.send({ type: 'error', id, code: refused.code, message: refused.message });
   const stdout = frameWriter(sink, id, 'stdout');

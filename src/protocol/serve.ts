@@ -1,6 +1,7 @@
 // One keyhole-v1 session on a channel: frames in, frames out, several runs in flight, each through the same
 // execute() as the shell (policy, audit, limits). Bad frames get error frames; nothing a client sends ends the session.
 import { currentRole, type ShellSession } from '../shell/session.ts';
+import { printable } from '../shell/format.ts';
 import { adminFrame } from './admin.ts';
 import { channelSink, type FrameSink } from './frame-writer.ts';
 import {
@@ -29,6 +30,7 @@ export function serveProtocol(session: ShellSession, channel: Channel, opts: Pro
   const error = (code: ErrorCode, message: string, id?: string) => send({ type: 'error', id, code, message });
   const runs = new Map<string, AbortController>();
   let nextRun = 1;
+  let clientName: string | undefined; // from hello: recorded with each run's audit records
   let inputEnded = false;
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
@@ -41,7 +43,7 @@ export function serveProtocol(session: ShellSession, channel: Channel, opts: Pro
     }
     const interrupt = new AbortController();
     runs.set(frame.id, interrupt);
-    const running = runFrame(session, frame, sink, interrupt.signal, () => `r${nextRun++}`)
+    const running = runFrame(session, frame, sink, interrupt.signal, () => `r${nextRun++}`, clientName)
       .catch((err: Error) => error('internal_error', `the run failed inside the server: ${err.message}`, frame.id))
       .finally(() => runs.delete(frame.id));
     busy.track(frame.argv.join(' '), running);
@@ -50,6 +52,7 @@ export function serveProtocol(session: ShellSession, channel: Channel, opts: Pro
   const handle = (frame: ClientFrame) => {
     switch (frame.type) {
       case 'hello':
+        clientName = frame.client === undefined ? undefined : printable(frame.client);
         if (!frame.versions.includes(PROTOCOL_VERSION)) {
           error('unsupported_version', `this server speaks protocol version ${PROTOCOL_VERSION} only`);
         }

@@ -23,10 +23,11 @@ export interface ExecuteOptions {
   readonly labels?: AuditLabels;
 }
 
-/** The protocol's request id and run name, recorded with a run's `command` and `exit` records. */
+/** The protocol's request id and run name (and the client's name from hello), recorded with a run's records. */
 export interface AuditLabels {
   readonly id: string;
   readonly run: string;
+  readonly client?: string;
 }
 
 export type Execution =

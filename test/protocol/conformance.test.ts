@@ -90,8 +90,9 @@ test('a run answers started, its output and its exit, in that order, audited as 
   t.is(p.output('a').toString(), 'hello audit-marker-1\n');
   const mine = (r: { event: string; argv?: readonly string[] }) => r.argv?.includes('audit-marker-1') === true;
   const command = await t.context.s.waitForAudit((r) => r.event === 'command' && mine(r));
-  // The records carry the client's id and the server's run name, so a run's frames and its audit lines meet.
-  const labels = { id: 'a', run: p.of('a')[0]!.run };
+  // The records carry the client's id, the server's run name and the name from hello, so a run's frames and its
+  // audit lines meet.
+  const labels = { id: 'a', run: p.of('a')[0]!.run, client: 'conformance' };
   t.like(command, { allowed: true, user: 'deploy', via: 'protocol', session: p.hello.session, ...labels });
   t.like(await t.context.s.waitForAudit((r) => r.event === 'exit' && mine(r)), { code: 0, canceled: false, ...labels });
 });
@@ -192,6 +193,7 @@ test('refused runs are audited with their code, 126 for denied and 127 for unkno
   const unknown = await s.waitForAudit((r) => r.event === 'command' && r.argv[0] === 'refused-marker');
   t.like(unknown, { allowed: false, code: 127, via: 'protocol', id: 'u' });
   t.regex(String(unknown.event === 'command' && unknown.run), /^r\d+$/, 'a refused run is named too');
+  t.false('client' in unknown, 'no hello, no client name');
 });
 
 const answered = test.macro({
