@@ -1,7 +1,7 @@
 // `npm install` / `npm ci` run this: builds src/native (the posix_spawn addon the launchers use) with the node-gyp
 // that npm provides to install scripts. Failing costs speed, not function: without the addon the launchers spawn
-// with child_process (fork), about 6 ms more per command (docs/BENCHMARKS.md). So a failure is reported, not fatal,
-// unless KEYHOLE_REQUIRE_NATIVE=1 (CI sets it, so that the fast path is the one tested there).
+// with child_process (fork), about 5 ms more per command (docs/BENCHMARKS.md). So a failure is reported, not fatal,
+// unless KEYHOLE_REQUIRE_NATIVE=1 (for a packager who wants to be sure the fast path is there).
 import { spawnSync } from 'node:child_process';
 import console from 'node:console';
 import process from 'node:process';
