@@ -9,6 +9,16 @@ import { KeyDecoder, TypeAhead, type Key } from './line-editor-keys.ts';
 import { fitView, formatColumns, promptLayout, textWidth } from './line-editor-text.ts';
 import { completeWord, editKey, insertText, pastedText, type Edit, type Line } from './line-editor-edit.ts';
 import { History } from './line-editor-history.ts';
+import {
+  NEW_SEARCH,
+  searchBackspace,
+  searchCursor,
+  searchOlder,
+  searchPrompt,
+  searchResult,
+  searchType,
+  type Search,
+} from './line-editor-search.ts';
 
 export interface LineEditorOptions {
   /** Plain text, no escape sequences (its width is measured): e.g. 'alice@host$ '. */
@@ -48,6 +58,9 @@ export class LineEditor {
   private scroll = 0;
   private shownPrompt = '';
   private room = 1;
+  /** Ctrl-R: the reverse search under way, and the line it started from (given back by Ctrl-G). */
+  private search: Search | null = null;
+  private beforeSearch: readonly string[] = [];
 
   constructor(
     private readonly write: (data: string) => void,
@@ -135,6 +148,7 @@ export class LineEditor {
   }
 
   private handle(key: Key): EditorEvent | undefined {
+    if (this.search) return this.handleSearch(this.search, key);
     const wasTab = this.lastWasTab;
     this.lastWasTab = false;
     const max = this.opts.maxLineBytes;
@@ -164,9 +178,47 @@ export class LineEditor {
       case 'tab':
         this.lastWasTab = true;
         return this.complete(wasTab);
+      case 'ctrl-r':
+        this.beforeSearch = this.chars;
+        return this.showSearch(NEW_SEARCH);
     }
     const edit = editKey(this.line, key.name);
     return edit && this.apply(edit);
+  }
+
+  // While searching: typing narrows, Ctrl-R goes further back, Backspace widens, Ctrl-G gives the original line back;
+  // any other key keeps the match as the line and then does what it always does (Enter runs it, Ctrl-C drops it).
+  private handleSearch(search: Search, key: Key): EditorEvent | undefined {
+    const entries = this.hist.lines;
+    if (key.type !== 'key') {
+      return this.showSearch(searchType(entries, search, key.type === 'paste' ? pastedText(key.text) : key.text));
+    }
+    switch (key.name) {
+      case 'ctrl-r':
+        return this.showSearch(searchOlder(entries, search));
+      case 'backspace':
+        return this.showSearch(searchBackspace(entries, search));
+      case 'ctrl-g':
+        return this.endSearch(this.beforeSearch, this.beforeSearch.length);
+    }
+    const shown = searchResult(entries, search, this.beforeSearch);
+    this.endSearch(shown, searchCursor(entries, search, shown));
+    return this.handle(key);
+  }
+
+  private showSearch(search: Search): undefined {
+    this.search = search;
+    this.chars = searchResult(this.hist.lines, search, this.beforeSearch);
+    this.cursor = searchCursor(this.hist.lines, search, this.chars);
+    this.relayout();
+    this.redraw();
+  }
+
+  private endSearch(chars: readonly string[], cursor: number): undefined {
+    [this.search, this.chars, this.cursor] = [null, chars, cursor];
+    this.hist.rewind();
+    this.relayout();
+    this.redraw();
   }
 
   // Ends the line with Enter: reports it, remembers it, and waits for `prompt()`.
@@ -215,13 +267,16 @@ export class LineEditor {
   }
 
   private reset(): void {
-    [this.chars, this.cursor, this.scroll] = [[], 0, 0];
+    const searching = this.search !== null;
+    [this.chars, this.cursor, this.scroll, this.search] = [[], 0, 0, null];
     this.hist.rewind();
+    if (searching) [this.shownPrompt, this.room] = promptLayout(this.opts.prompt, this.opts.columns);
     this.redraw();
   }
 
   private relayout(): void {
-    [this.shownPrompt, this.room] = promptLayout(this.opts.prompt, this.opts.columns);
+    const prompt = this.search ? searchPrompt(this.search) : this.opts.prompt;
+    [this.shownPrompt, this.room] = promptLayout(prompt, this.opts.columns);
     if (this.mode === 'editing') this.redraw();
   }
 }

@@ -3,6 +3,16 @@
 import type { Widgets } from 'blessed';
 import { completeWord, editKey, insertText, type Line } from '../../shell/line-editor-edit.ts';
 import { History } from '../../shell/line-editor-history.ts';
+import {
+  NEW_SEARCH,
+  searchBackspace,
+  searchCursor,
+  searchOlder,
+  searchPrompt,
+  searchResult,
+  searchType,
+  type Search,
+} from '../../shell/line-editor-search.ts';
 import { fitView, promptLayout, textWidth } from '../../shell/line-editor-text.ts';
 import { DEFAULT_MAX_LINE_BYTES } from '../../shell/tokenize.ts';
 import { escapeTags, paint, type Theme } from './format.ts';
@@ -28,6 +38,9 @@ export class InputLine {
   #line: Line = { chars: [], cursor: 0 };
   #scroll = 0;
   #tabbed = false;
+  /** Ctrl-R: the reverse search under way, and the line it started from (given back by Ctrl-G). */
+  #search: Search | null = null;
+  #beforeSearch: readonly string[] = [];
 
   constructor(
     private readonly box: Widgets.BoxElement,
@@ -45,6 +58,7 @@ export class InputLine {
 
   /** Handles one key; says what the app should do about it. */
   handleKey(ch: string | undefined, key: KeyEvent): InputEvent {
+    if (this.#search) return this.#searchKey(this.#search, ch, key);
     const tabbed = this.#tabbed;
     this.#tabbed = key.full === 'tab';
     switch (key.full) {
@@ -63,6 +77,9 @@ export class InputLine {
         return this.#recall(1);
       case 'tab':
         return this.#complete(tabbed);
+      case 'C-r':
+        this.#beforeSearch = this.#line.chars;
+        return this.#showSearch(NEW_SEARCH);
     }
     const name = editKeyName(key);
     if (name !== undefined) return this.#edit(name);
@@ -72,22 +89,56 @@ export class InputLine {
     return { type: 'handled' };
   }
 
+  /** Whether a Ctrl-R search is under way (the status bar may say so). */
+  get searching(): boolean {
+    return this.#search !== null;
+  }
+
   /** Empties the line (Ctrl-C with nothing running). */
   clear(): void {
     this.#line = { chars: [], cursor: 0 };
+    this.#search = null;
     this.history.rewind();
   }
 
   /** Draws the prompt and the visible part of the line; returns the cursor's column within the box. */
   render(): number {
     const columns = Math.max(2, this.box.width as number);
-    const [prompt, room] = promptLayout(this.prompt, columns);
+    const [prompt, room] = promptLayout(this.#search ? searchPrompt(this.#search) : this.prompt, columns);
     const { chars, cursor } = this.#line;
     const view = fitView(chars, cursor, this.#scroll, room);
     this.#scroll = view.scroll;
     const shown = escapeTags(chars.slice(view.scroll, view.end).join(''));
     this.box.setContent(`${paint(escapeTags(prompt), 'prompt', this.theme)}${shown}`);
     return textWidth(Array.from(prompt)) + textWidth(chars, view.scroll, cursor);
+  }
+
+  // As in the pty shell (src/shell/line-editor.ts): typing narrows, Ctrl-R goes further back, Backspace widens,
+  // Ctrl-G gives the original line back, and any other key keeps the match as the line and then does its usual work.
+  #searchKey(search: Search, ch: string | undefined, key: KeyEvent): InputEvent {
+    const entries = this.history.lines;
+    switch (key.full) {
+      case 'C-r':
+        return this.#showSearch(searchOlder(entries, search));
+      case 'backspace':
+        return this.#showSearch(searchBackspace(entries, search));
+      case 'C-g':
+        this.#search = null;
+        this.#line = { chars: this.#beforeSearch, cursor: this.#beforeSearch.length };
+        return { type: 'handled' };
+    }
+    const text = editKeyName(key) === undefined ? typedText(ch, key) : undefined;
+    if (text !== undefined) return this.#showSearch(searchType(entries, search, text));
+    this.#search = null;
+    this.history.rewind();
+    return this.handleKey(ch, key);
+  }
+
+  #showSearch(search: Search): InputEvent {
+    this.#search = search;
+    const chars = searchResult(this.history.lines, search, this.#beforeSearch);
+    this.#line = { chars, cursor: searchCursor(this.history.lines, search, chars) };
+    return { type: 'handled' };
   }
 
   #submit(): InputEvent {

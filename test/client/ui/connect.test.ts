@@ -130,6 +130,23 @@ tui('Up recalls earlier lines, kept per host across sessions', async (t) => {
   t.pass();
 });
 
+tui('Ctrl-R searches the history backwards, as in bash, and Enter runs the match', async (t) => {
+  const c = await connect(t.context.s);
+  t.teardown(() => c.term.close());
+  await ready(c);
+  await c.term.line('echo searched-for');
+  await c.term.waitFor(/✓ exit 0/);
+  await c.term.line('date');
+  await c.term.waitFor(/date\n[^\n]*\n✓ exit 0/);
+  await c.term.keys('C-r', { text: 'search' });
+  await c.term.waitFor(/\(reverse-i-search\)`search': echo searched-for/);
+  await c.term.keys('Enter');
+  const ran = /\$ echo searched-for\nsearched-for\n✓ exit 0/g;
+  const screen = await c.term.waitFor(new RegExp(`${ran.source}(.*\\n)*.*${ran.source}`));
+  t.is(screen.match(ran)?.length, 2, 'the found line ran again');
+  t.notRegex(screen, /reverse-i-search/, 'the normal prompt is back');
+});
+
 tui('Ctrl-C stops the running command', async (t) => {
   const c = await connect(t.context.s);
   t.teardown(() => c.term.close());
