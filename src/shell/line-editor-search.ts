@@ -1,6 +1,9 @@
 // Incremental reverse search through the history (Ctrl-R), as readline does it in bash: each typed character narrows
-// the search to the newest line that contains the query, Ctrl-R again goes further back, Enter runs the match, and
-// Ctrl-G (or Ctrl-C) gives the original line back. Pure: the pty shell's editor and the terminal client both use it.
+// the search to the newest line that contains the query, Ctrl-R again goes further back, Backspace widens it, Ctrl-G
+// gives the original line back, and any other key keeps the match as the line and then does its usual work (Enter
+// runs it, Ctrl-C drops it). Pure: the pty shell's editor and the terminal client both drive a ReverseSearch, each
+// mapping its own key names to SearchKey.
+import type { Line } from './line-editor-edit.ts';
 
 export interface Search {
   readonly query: string;
@@ -52,4 +55,53 @@ function find(entries: readonly string[], query: string, from: number, previous:
     if (entries[i]!.includes(query)) return { query, match: i, failed: false };
   }
   return { query, match: previous.match, failed: true };
+}
+
+/** What a key does to a search: Ctrl-R, Backspace, Ctrl-G; each editor maps its own key names to these. */
+export type SearchAction = 'older' | 'backspace' | 'abort';
+
+/** A key as the search sees it: text typed, an action, or any other key (which ends the search). */
+export type SearchKey = { readonly type: 'text'; readonly text: string } | { readonly type: SearchAction | 'other' };
+
+/** After a key: still searching, or done with the line to keep and whether the key must now do its usual work. */
+export type SearchStep =
+  { readonly searching: true } | { readonly searching: false; readonly line: Line; readonly replay: boolean };
+
+/** One Ctrl-R search, from the line being typed when it began. */
+export class ReverseSearch {
+  private state: Search = NEW_SEARCH;
+
+  constructor(
+    private readonly entries: readonly string[],
+    private readonly original: readonly string[],
+  ) {}
+
+  /** The prompt to show instead of the usual one while searching. */
+  get prompt(): string {
+    return searchPrompt(this.state);
+  }
+
+  /** The line to show: the match with the cursor at it, or the original line. */
+  get line(): Line {
+    const chars = searchResult(this.entries, this.state, this.original);
+    return { chars, cursor: searchCursor(this.entries, this.state, chars) };
+  }
+
+  key(key: SearchKey): SearchStep {
+    switch (key.type) {
+      case 'text':
+        this.state = searchType(this.entries, this.state, key.text);
+        return { searching: true };
+      case 'older':
+        this.state = searchOlder(this.entries, this.state);
+        return { searching: true };
+      case 'backspace':
+        this.state = searchBackspace(this.entries, this.state);
+        return { searching: true };
+      case 'abort':
+        return { searching: false, line: { chars: this.original, cursor: this.original.length }, replay: false };
+      case 'other':
+        return { searching: false, line: this.line, replay: true };
+    }
+  }
 }

@@ -9,16 +9,7 @@ import { KeyDecoder, TypeAhead, type Key } from './line-editor-keys.ts';
 import { fitView, formatColumns, promptLayout, textWidth } from './line-editor-text.ts';
 import { completeWord, editKey, insertText, pastedText, type Edit, type Line } from './line-editor-edit.ts';
 import { History } from './line-editor-history.ts';
-import {
-  NEW_SEARCH,
-  searchBackspace,
-  searchCursor,
-  searchOlder,
-  searchPrompt,
-  searchResult,
-  searchType,
-  type Search,
-} from './line-editor-search.ts';
+import { ReverseSearch, type SearchAction, type SearchKey } from './line-editor-search.ts';
 
 export interface LineEditorOptions {
   /** Plain text, no escape sequences (its width is measured): e.g. 'alice@host$ '. */
@@ -58,9 +49,8 @@ export class LineEditor {
   private scroll = 0;
   private shownPrompt = '';
   private room = 1;
-  /** Ctrl-R: the reverse search under way, and the line it started from (given back by Ctrl-G). */
-  private search: Search | null = null;
-  private beforeSearch: readonly string[] = [];
+  /** Ctrl-R: the reverse search under way. */
+  private search: ReverseSearch | null = null;
 
   constructor(
     private readonly write: (data: string) => void,
@@ -179,46 +169,26 @@ export class LineEditor {
         this.lastWasTab = true;
         return this.complete(wasTab);
       case 'ctrl-r':
-        this.beforeSearch = this.chars;
-        return this.showSearch(NEW_SEARCH);
+        this.search = new ReverseSearch(this.hist.lines, this.chars);
+        return this.showSearch(this.search);
     }
     const edit = editKey(this.line, key.name);
     return edit && this.apply(edit);
   }
 
-  // While searching: typing narrows, Ctrl-R goes further back, Backspace widens, Ctrl-G gives the original line back;
-  // any other key keeps the match as the line and then does what it always does (Enter runs it, Ctrl-C drops it).
-  private handleSearch(search: Search, key: Key): EditorEvent | undefined {
-    const entries = this.hist.lines;
-    if (key.type !== 'key') {
-      return this.showSearch(searchType(entries, search, key.type === 'paste' ? pastedText(key.text) : key.text));
-    }
-    switch (key.name) {
-      case 'ctrl-r':
-        return this.showSearch(searchOlder(entries, search));
-      case 'backspace':
-        return this.showSearch(searchBackspace(entries, search));
-      case 'ctrl-g':
-        return this.endSearch(this.beforeSearch, this.beforeSearch.length);
-    }
-    const shown = searchResult(entries, search, this.beforeSearch);
-    this.endSearch(shown, searchCursor(entries, search, shown));
-    return this.handle(key);
-  }
-
-  private showSearch(search: Search): undefined {
-    this.search = search;
-    this.chars = searchResult(this.hist.lines, search, this.beforeSearch);
-    this.cursor = searchCursor(this.hist.lines, search, this.chars);
-    this.relayout();
-    this.redraw();
-  }
-
-  private endSearch(chars: readonly string[], cursor: number): undefined {
-    [this.search, this.chars, this.cursor] = [null, chars, cursor];
+  // While searching, keys go to the search (line-editor-search.ts); the key that ends it may then do its usual work.
+  private handleSearch(search: ReverseSearch, key: Key): EditorEvent | undefined {
+    const step = search.key(searchKeyOf(key));
+    if (step.searching) return this.showSearch(search);
+    [this.search, this.chars, this.cursor] = [null, step.line.chars, step.line.cursor];
     this.hist.rewind();
-    this.relayout();
-    this.redraw();
+    this.relayout(); // back to the usual prompt, redrawn
+    return step.replay ? this.handle(key) : undefined;
+  }
+
+  private showSearch(search: ReverseSearch): undefined {
+    [this.chars, this.cursor] = [search.line.chars, search.line.cursor];
+    this.relayout(); // the search prompt, redrawn
   }
 
   // Ends the line with Enter: reports it, remembers it, and waits for `prompt()`.
@@ -267,18 +237,27 @@ export class LineEditor {
   }
 
   private reset(): void {
-    const searching = this.search !== null;
-    [this.chars, this.cursor, this.scroll, this.search] = [[], 0, 0, null];
+    [this.chars, this.cursor, this.scroll] = [[], 0, 0];
     this.hist.rewind();
-    if (searching) [this.shownPrompt, this.room] = promptLayout(this.opts.prompt, this.opts.columns);
     this.redraw();
   }
 
   private relayout(): void {
-    const prompt = this.search ? searchPrompt(this.search) : this.opts.prompt;
+    const prompt = this.search?.prompt ?? this.opts.prompt;
     [this.shownPrompt, this.room] = promptLayout(prompt, this.opts.columns);
     if (this.mode === 'editing') this.redraw();
   }
+}
+
+const SEARCH_ACTIONS: Readonly<Record<string, SearchAction>> = {
+  'ctrl-r': 'older',
+  backspace: 'backspace',
+  'ctrl-g': 'abort',
+};
+
+function searchKeyOf(key: Key): SearchKey {
+  if (key.type !== 'key') return { type: 'text', text: key.type === 'paste' ? pastedText(key.text) : key.text };
+  return { type: SEARCH_ACTIONS[key.name] ?? 'other' };
 }
 
 // A window-change may carry 0 columns when the client does not know: keep a sane default.

@@ -3,16 +3,7 @@
 import type { Widgets } from 'blessed';
 import { completeWord, editKey, insertText, type Line } from '../../shell/line-editor-edit.ts';
 import { History } from '../../shell/line-editor-history.ts';
-import {
-  NEW_SEARCH,
-  searchBackspace,
-  searchCursor,
-  searchOlder,
-  searchPrompt,
-  searchResult,
-  searchType,
-  type Search,
-} from '../../shell/line-editor-search.ts';
+import { ReverseSearch, type SearchAction, type SearchKey } from '../../shell/line-editor-search.ts';
 import { fitView, promptLayout, textWidth } from '../../shell/line-editor-text.ts';
 import { DEFAULT_MAX_LINE_BYTES } from '../../shell/tokenize.ts';
 import { escapeTags, paint, type Theme } from './format.ts';
@@ -38,9 +29,8 @@ export class InputLine {
   #line: Line = { chars: [], cursor: 0 };
   #scroll = 0;
   #tabbed = false;
-  /** Ctrl-R: the reverse search under way, and the line it started from (given back by Ctrl-G). */
-  #search: Search | null = null;
-  #beforeSearch: readonly string[] = [];
+  /** Ctrl-R: the reverse search under way. */
+  #search: ReverseSearch | null = null;
 
   constructor(
     private readonly box: Widgets.BoxElement,
@@ -78,8 +68,9 @@ export class InputLine {
       case 'tab':
         return this.#complete(tabbed);
       case 'C-r':
-        this.#beforeSearch = this.#line.chars;
-        return this.#showSearch(NEW_SEARCH);
+        this.#search = new ReverseSearch(this.history.lines, this.#line.chars);
+        this.#line = this.#search.line;
+        return { type: 'handled' };
     }
     const name = editKeyName(key);
     if (name !== undefined) return this.#edit(name);
@@ -104,7 +95,7 @@ export class InputLine {
   /** Draws the prompt and the visible part of the line; returns the cursor's column within the box. */
   render(): number {
     const columns = Math.max(2, this.box.width as number);
-    const [prompt, room] = promptLayout(this.#search ? searchPrompt(this.#search) : this.prompt, columns);
+    const [prompt, room] = promptLayout(this.#search?.prompt ?? this.prompt, columns);
     const { chars, cursor } = this.#line;
     const view = fitView(chars, cursor, this.#scroll, room);
     this.#scroll = view.scroll;
@@ -113,32 +104,18 @@ export class InputLine {
     return textWidth(Array.from(prompt)) + textWidth(chars, view.scroll, cursor);
   }
 
-  // As in the pty shell (src/shell/line-editor.ts): typing narrows, Ctrl-R goes further back, Backspace widens,
-  // Ctrl-G gives the original line back, and any other key keeps the match as the line and then does its usual work.
-  #searchKey(search: Search, ch: string | undefined, key: KeyEvent): InputEvent {
-    const entries = this.history.lines;
-    switch (key.full) {
-      case 'C-r':
-        return this.#showSearch(searchOlder(entries, search));
-      case 'backspace':
-        return this.#showSearch(searchBackspace(entries, search));
-      case 'C-g':
-        this.#search = null;
-        this.#line = { chars: this.#beforeSearch, cursor: this.#beforeSearch.length };
-        return { type: 'handled' };
+  // While searching, keys go to the search (src/shell/line-editor-search.ts, as in the pty shell); the key that ends
+  // it may then do its usual work.
+  #searchKey(search: ReverseSearch, ch: string | undefined, key: KeyEvent): InputEvent {
+    const step = search.key(searchKeyOf(ch, key));
+    if (step.searching) {
+      this.#line = search.line;
+      return { type: 'handled' };
     }
-    const text = editKeyName(key) === undefined ? typedText(ch, key) : undefined;
-    if (text !== undefined) return this.#showSearch(searchType(entries, search, text));
     this.#search = null;
+    this.#line = step.line;
     this.history.rewind();
-    return this.handleKey(ch, key);
-  }
-
-  #showSearch(search: Search): InputEvent {
-    this.#search = search;
-    const chars = searchResult(this.history.lines, search, this.#beforeSearch);
-    this.#line = { chars, cursor: searchCursor(this.history.lines, search, chars) };
-    return { type: 'handled' };
+    return step.replay ? this.handleKey(ch, key) : { type: 'handled' };
   }
 
   #submit(): InputEvent {
@@ -173,4 +150,17 @@ export class InputLine {
     this.#line = next;
     return list ? { type: 'candidates', items: list } : { type: 'handled' };
   }
+}
+
+const SEARCH_ACTIONS: Readonly<Record<string, SearchAction>> = {
+  'C-r': 'older',
+  backspace: 'backspace',
+  'C-g': 'abort',
+};
+
+function searchKeyOf(ch: string | undefined, key: KeyEvent): SearchKey {
+  const action = SEARCH_ACTIONS[key.full];
+  if (action !== undefined) return { type: action };
+  const text = editKeyName(key) === undefined ? typedText(ch, key) : undefined;
+  return text === undefined ? { type: 'other' } : { type: 'text', text };
 }
