@@ -83,7 +83,8 @@ const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', 
  * break them, and running them as root would hand every allowed program root's power. So they run as nobody:nogroup
  * keeping one capability, CAP_DAC_READ_SEARCH, through setpriv: they can read what root can read (what they may read
  * is still decided by the policy's path rules), and they cannot write, own, signal or bind anything as root. Without
- * setpriv, or where the machine withholds that capability from root (a container may), they run as plain nobody. A warning says so either way; `runAs:` in the config ends it.
+ * setpriv, or where the machine withholds that capability from root (a container may), they run as plain nobody. A
+ * warning says so either way; `runAs:` in the config ends it. Probing setpriv runs it once per config load.
  */
 export function implicitRunAs(
   problems: Problems,
@@ -99,7 +100,8 @@ export function implicitRunAs(
     });
     return null;
   }
-  const group = lookup(readTable('/etc/group'), 'nogroup') ?? lookup(readTable('/etc/group'), 'nobody');
+  const groups = readTable('/etc/group');
+  const group = lookup(groups, 'nogroup') ?? lookup(groups, 'nobody');
   const ids = { user: user.name, uid: user.id, gid: group?.id ?? user.gid };
   const setpriv = setprivPaths.find(isExecutable);
   return setpriv !== undefined && works(setpriv, ids.uid, ids.gid) ? { ...ids, readSearchVia: setpriv } : ids;

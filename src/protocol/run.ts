@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import { RESERVED_NAMES } from '../shell/builtins.ts';
 import { envAccepted } from '../shell/env.ts';
-import { execute, type AuditLabels } from '../shell/execute.ts';
+import { execute, refuse, type AuditLabels } from '../shell/execute.ts';
 import type { ShellSession } from '../shell/session.ts';
 import { flushed } from '../shell/tty-output.ts';
 import { frameWriter, type FrameSink } from './frame-writer.ts';
@@ -71,20 +71,7 @@ export async function runFrame(
 // like the shell's refusals, so every refused run leaves a record.
 async function precheck(session: ShellSession, frame: RunFrame, labels: AuditLabels): Promise<Refusal | null> {
   const refusal = checkRun(session, frame);
-  if (refusal === null) return null;
-  await session.audit
-    .record({
-      event: 'command',
-      session: session.id,
-      user: session.user.name,
-      argv: frame.argv,
-      allowed: false,
-      reason: refusal.message,
-      code: refusal.exitCode,
-      via: session.via,
-      ...labels,
-    })
-    .catch(() => undefined); // as in execute(): the failure shows in audit.failure, and the run is refused anyway
+  if (refusal !== null) await refuse(session, frame.argv, refusal.exitCode, refusal.message, { labels });
   return refusal;
 }
 

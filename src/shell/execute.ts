@@ -19,7 +19,7 @@ export interface ExecuteOptions {
   readonly line?: string;
   /** Called once the command is allowed and audited, just before it starts. */
   readonly onStart?: () => void;
-  /** Recorded with the command's audit records, to tie them to the protocol frames: `{ id, run }`. */
+  /** Recorded with the command's audit records, to tie them to the protocol frames. */
   readonly labels?: AuditLabels;
 }
 
@@ -55,10 +55,10 @@ export async function execute(
   const principal = { user: session.user.name, role: currentRole(session) };
   const decision = decide(principal, argv, config.commands, session.resolver, config.cwd);
   const labels = opts.labels;
-  if (!decision.allow) return refuse(session, argv, decision.code, decision.reason, opts.line, labels);
+  if (!decision.allow) return refuse(session, argv, decision.code, decision.reason, { line: opts.line, labels });
   if (opts.requiresStdin && !decision.command.interactive) {
     const reason = `'${argv[0]}' does not read input (it is not marked interactive)`;
-    return refuse(session, argv, 126, reason, undefined, labels);
+    return refuse(session, argv, 126, reason, { labels });
   }
   const base = { session: session.id, user: session.user.name, argv, via: session.via, ...labels } as const;
   try {
@@ -92,13 +92,16 @@ export async function execute(
   return { ran: true, code, result, timeoutMs };
 }
 
-async function refuse(
+/**
+ * Audits a refused command (`allowed: false`, its reason and exit code) and says how it ended. Refusals made before
+ * the policy use it too: a line that does not tokenize (with `line`), a protocol run the protocol's own checks refuse.
+ */
+export async function refuse(
   session: ShellSession,
   argv: readonly string[],
   code: number,
   reason: string,
-  line?: string,
-  labels?: AuditLabels,
+  extra: { readonly line?: string; readonly labels?: AuditLabels } = {},
 ): Promise<Execution> {
   const event = {
     event: 'command',
@@ -109,15 +112,16 @@ async function refuse(
     reason,
     code,
     via: session.via,
-    ...labels,
+    ...extra.labels,
   } as const;
-  await session.audit.record(line === undefined ? event : { ...event, line }).catch(() => undefined);
+  // A failure shows in audit.failure, and the command is refused anyway.
+  await session.audit.record(extra.line === undefined ? event : { ...event, line: extra.line }).catch(() => undefined);
   return { ran: false, code, reason, why: code === 127 ? 'unknown' : 'denied' };
 }
 
 /** Audits a refusal that happened before the policy (a line that does not tokenize). */
 export function recordRefusal(session: ShellSession, line: string, reason: string, code: number): Promise<Execution> {
-  return refuse(session, [], code, reason, line);
+  return refuse(session, [], code, reason, { line });
 }
 
 async function recordExit(
