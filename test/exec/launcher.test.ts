@@ -1,17 +1,25 @@
 // The launcher processes that spawn commands for Keyhole: the pipes they hand over, and what happens when one dies.
 import test from 'ava';
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { launcherPids, spawnMethod, startLaunchers } from '../../src/exec/launcher.ts';
 import { exitCodeOf, runCommand, type RunRequest } from '../../src/exec/run.ts';
-import { descendantNamed, liveDescendants, liveProcessesRunning } from '../helpers/processes.ts';
+import { descendantNamed, liveDescendants, liveProcessesRunning, processesSettle } from '../helpers/processes.ts';
 
+/** Keeps what is written, and announces each write. */
 class Text extends Writable {
   text = '';
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
     this.text += chunk.toString();
+    this.emit('chunk');
     done();
   }
+}
+
+/** Resolves once the sink holds `text`. */
+async function holds(sink: Text, text: string): Promise<void> {
+  while (sink.text !== text) await once(sink, 'chunk');
 }
 
 const request = (program: string, args: string[], extra: Partial<RunRequest> = {}): RunRequest => ({
@@ -78,7 +86,7 @@ test.serial(
     const runs = outputs.map((stdout) =>
       runCommand(request('/bin/sh', ['-c', 'echo up; exec sleep 4343'], { stdout })),
     );
-    while (!outputs.every((o) => o.text === 'up\n')) await pause(20);
+    await Promise.all(outputs.map((o) => holds(o, 'up\n')));
     for (const pid of before) process.kill(pid, 'SIGKILL');
     for (const result of await Promise.all(runs)) {
       t.like(result, { code: null, signal: 'SIGKILL' });
@@ -104,7 +112,7 @@ test.serial('a launcher killed while handing a command over: the command is kill
   const before = launcherPids();
   const runs = before.map(() => runCommand(request('/bin/sleep', ['4444'])));
   // Kill as soon as the commands exist: their pipes may still be on the way.
-  while (liveDescendants().filter((p) => p.endsWith(' sleep')).length < runs.length) await pause(5);
+  await processesSettle(() => liveDescendants().filter((p) => p.endsWith(' sleep')).length >= runs.length);
   for (const pid of before) process.kill(pid, 'SIGKILL');
   for (const result of await Promise.all(runs)) {
     t.true(
@@ -113,7 +121,7 @@ test.serial('a launcher killed while handing a command over: the command is kill
     );
     t.not(exitCodeOf(result), 0);
   }
-  await waitFor(() => liveProcessesRunning('sleep 4444').length === 0);
+  await processesSettle(() => liveProcessesRunning('sleep 4444').length === 0);
   t.pass('no command is left running without a supervisor, here or reparented');
 });
 
@@ -130,11 +138,4 @@ test.serial('stdin is handed over too: a command reads what the client sends', a
 async function readStat(pid: number): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   return readFile(`/proc/${pid}/stat`, 'utf8');
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Polls a condition that has no event (a process gone); bounded by ava's test timeout.
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await pause(20);
 }

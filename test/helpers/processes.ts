@@ -21,13 +21,19 @@ export function liveDescendants(root = process.pid): string[] {
   return found;
 }
 
-/** The pid of a live descendant named `name`, waiting (polling /proc through ps) until one appears. */
+/**
+ * Waits until `condition` holds. Only for what has no event to wait on: a process appearing or ending elsewhere
+ * (the kernel tells its parent, not us). Bounded by ava's test timeout.
+ */
+export async function processesSettle(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The pid of a live descendant named `name`, waiting until one appears. */
 export async function descendantNamed(name: string, root = process.pid): Promise<number> {
-  for (;;) {
-    const match = liveDescendants(root).find((c) => c.endsWith(` ${name}`));
-    if (match) return Number(match.split(' ')[0]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  let match: string | undefined;
+  await processesSettle(() => (match = liveDescendants(root).find((c) => c.endsWith(` ${name}`))) !== undefined);
+  return Number(match!.split(' ')[0]);
 }
 
 /**
