@@ -53,6 +53,8 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
   let acceptedUser: string | null = null;
   let ptyAllowed = true;
   let live: LiveSession | null = null;
+  /** This connection's channels with a line or run in progress (their tokens are in server.busy too). */
+  const running = new Set<object>();
   let idle: IdleWatch = { touch() {}, stop() {} };
 
   const openToken = {};
@@ -161,8 +163,10 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
       clientEnv,
       via,
       setCommand: (line) => {
-        if (line === null) server.busy.delete(token);
-        else server.busy.add(token);
+        for (const set of [server.busy, running]) {
+          if (line === null) set.delete(token);
+          else set.add(token);
+        }
         s.command = line;
         s.lastActivity = new Date();
         idle.touch();
@@ -212,7 +216,7 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
     const session = live;
     idle = watchIdle(
       limits.idleTimeoutMs,
-      () => session.command !== null,
+      () => running.size > 0, // any channel's command, not the last one to set session.command
       () => session.end('idle timeout'),
     );
     void server.audit

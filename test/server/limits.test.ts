@@ -4,7 +4,7 @@ import test from 'ava';
 import { once } from 'node:events';
 import net from 'node:net';
 import ssh2 from 'ssh2';
-import { ssh2Exec } from '../helpers/clients.ts';
+import { connectSsh2, execOn, ssh2Exec } from '../helpers/clients.ts';
 import { PASSWORD, startTestServer } from '../helpers/server.ts';
 
 // Tries `password` again and again on one connection; resolves with the number of attempts the server allowed.
@@ -69,4 +69,20 @@ test('a source that keeps failing is refused, while another source logs in at on
   t.true(s.server.gateStats.refusedPenalty >= 1);
   const legit = await ssh2Exec(s.port, 'alice', { password: PASSWORD }, 'echo welcome');
   t.is(legit.stdout, 'welcome\n');
+});
+
+test('an idle session is ended after idleTimeout; one whose command runs on any channel is not', async (t) => {
+  const s = await startTestServer('', [], { limits: 'idleTimeout: 1s' });
+  t.teardown(() => s.close());
+  const idle = await connectSsh2(s.port, 'deploy', { privateKey: s.keys.deploy });
+  idle.on('error', () => undefined);
+  await once(idle, 'close');
+  t.like(await s.waitForAudit((r) => r.event === 'disconnect' && r.user === 'deploy'), { event: 'disconnect' });
+  // Two channels: a quiet 3 s command on one, a quick one on the other that ends first. Found by review: the quick
+  // one's end used to count as "nothing running" for the whole connection, and the idle timeout cut the sleep.
+  const busy = await connectSsh2(s.port, 'deploy', { privateKey: s.keys.deploy });
+  t.teardown(() => busy.end());
+  const sleeping = execOn(busy, 'sleep 3');
+  t.is((await execOn(busy, 'echo quick')).stdout, 'quick\n');
+  t.like(await sleeping, { code: 0 }, 'the sleep ran to its end');
 });
