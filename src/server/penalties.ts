@@ -2,27 +2,10 @@
 // its source's penalty, up to a cap; while the penalty exceeds a threshold, new connections from that source are
 // refused at once. Other sources are not affected, so legitimate users still get in during an attack. Pure: the
 // clock is passed in.
+import type { PenaltyConfig } from '../config/types.ts';
 
-export interface PenaltyPolicy {
-  /** Seconds added for a connection that failed authentication. */
-  readonly authFailSec: number;
-  /** Seconds added for a connection that ended without authenticating. */
-  readonly noAuthSec: number;
-  /** Refuse the source while its remaining penalty is above this many seconds. */
-  readonly thresholdSec: number;
-  /** The penalty never grows beyond this. */
-  readonly maxSec: number;
-  /** At most this many sources are remembered; the oldest are forgotten first. */
-  readonly maxSources: number;
-}
-
-export const DEFAULT_PENALTIES: PenaltyPolicy = {
-  authFailSec: 5,
-  noAuthSec: 1,
-  thresholdSec: 15,
-  maxSec: 600,
-  maxSources: 65_536,
-};
+/** What Penalties needs of the config's penalties (config/types.ts): the durations and the bound on sources. */
+export type PenaltyPolicy = Omit<PenaltyConfig, 'exempt'>;
 
 /** The address block a penalty applies to: the IPv4 address, or the IPv6 /64 (one host usually owns a /64). */
 export function sourceOf(ip: string): string {

@@ -1,6 +1,7 @@
 // Per-source penalties, pure: time is passed in.
 import test from 'ava';
-import { DEFAULT_PENALTIES, Penalties, sourceOf } from '../../src/server/penalties.ts';
+import { DEFAULT_PENALTIES } from '../../src/config/defaults.ts';
+import { Penalties, sourceOf } from '../../src/server/penalties.ts';
 
 test('a source is refused once its penalty passes the threshold, and only that source', (t) => {
   const p = new Penalties(DEFAULT_PENALTIES);
