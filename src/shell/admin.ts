@@ -50,8 +50,8 @@ export async function shutdownServer(session: ShellSession, action = 'shutdown')
   return { ok: true, value: undefined };
 }
 
-// Writes the admin audit line; a refusal when it cannot be written, since admin actions never go unaudited.
-async function audited(
+/** Writes the admin audit line; a refusal when it cannot be written, since admin actions never go unaudited. */
+export async function audited(
   session: ShellSession,
   action: string,
   ok: boolean,

@@ -4,7 +4,7 @@ import { verifyPassword } from '../auth/password.ts';
 import { allowedCommands, describeRule } from './policy.ts';
 import { currentRole, type LineResult, type ShellIO, type ShellSession } from './session.ts';
 import { formatSessionsTable } from './format.ts';
-import { killSession, listSessions, refuseUnlessAdmin, shutdownServer } from './admin.ts';
+import { audited, killSession, listSessions, refuseUnlessAdmin, shutdownServer } from './admin.ts';
 
 type Builtin = (args: readonly string[], session: ShellSession, io: ShellIO) => Promise<LineResult>;
 
@@ -62,12 +62,9 @@ const admin: Builtin = async (_args, session, io) => {
   if (secret === null) return refuse(io, 'admin elevation cancelled', 1);
   const ok = await verifyPassword(secret, hash);
   if (!ok) session.adminFailures++;
-  const event = { event: 'admin', session: session.id, user: session.user.name, action: 'elevate', ok } as const;
-  const recorded = await session.audit.record(event).then(
-    () => true,
-    () => false,
-  );
-  if (!recorded) return refuse(io, 'the audit log cannot be written, so admin rights cannot be granted', 1);
+  if (await audited(session, 'elevate', ok)) {
+    return refuse(io, 'the audit log cannot be written, so admin rights cannot be granted', 1);
+  }
   if (!ok) return refuse(io, 'wrong admin password', 1);
   session.elevated = true;
   say(io.stdout, 'Admin rights granted for this session.');
