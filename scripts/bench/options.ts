@@ -38,7 +38,7 @@ export interface BenchOptions {
 
 const MiB = 1024 * 1024;
 
-export const FULL_PLAN: Plan = {
+const FULL_PLAN: Plan = {
   rounds: 3,
   rttLogins: 10,
   parallelClients: 16,

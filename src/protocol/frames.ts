@@ -4,7 +4,7 @@
 export const PROTOCOL_NAME = 'keyhole-v1';
 export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 1024 * 1024;
-export const MAX_ID = 64;
+const MAX_ID = 64;
 export const MAX_ARGV = 1024;
 export const MAX_ENV = 32;
 /** The longest timer Node can set (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */

@@ -15,7 +15,7 @@ export interface Memory {
 }
 
 /** Sums PSS and RSS (KiB) over processes; one that exits while being read is left out. */
-export function readMemory(pids: readonly number[]): Memory {
+function readMemory(pids: readonly number[]): Memory {
   let pssKiB = 0;
   let rssKiB = 0;
   let processes = 0;

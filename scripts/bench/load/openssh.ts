@@ -10,7 +10,7 @@ export interface SshRun {
 }
 
 /** Arguments for `ssh` that ignore every user config and known_hosts and log in with the bench key only. */
-export function sshArgs(target: Target, key: string, kex: KexChoice, command: string): string[] {
+function sshArgs(target: Target, key: string, kex: KexChoice, command: string): string[] {
   const options = [
     'BatchMode=yes',
     'StrictHostKeyChecking=no',

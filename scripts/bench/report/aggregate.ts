@@ -16,7 +16,7 @@ export interface Row {
 }
 
 /** The median over rounds of one figure for one server; null when no round measured it. */
-export function medianOf(rounds: readonly Round[], server: ServerName, id: MetricDef['id']): number | null {
+function medianOf(rounds: readonly Round[], server: ServerName, id: MetricDef['id']): number | null {
   const values = rounds.map((r) => r[server]?.[id]).filter((v): v is number => typeof v === 'number');
   return values.length > 0 ? median(values) : null;
 }

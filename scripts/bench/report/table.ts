@@ -1,7 +1,7 @@
 // The report as a table: the same cells for the terminal (aligned columns) and for Markdown.
 import type { Row } from './aggregate.ts';
 
-export const HEADER = ['#', 'figure', 'unit', 'Keyhole', 'sshd', 'Keyhole ÷ sshd', 'target', 'met'];
+const HEADER = ['#', 'figure', 'unit', 'Keyhole', 'sshd', 'Keyhole ÷ sshd', 'target', 'met'];
 
 function formatNumber(value: number | null, digits: number): string {
   if (value === null) return 'n/a';

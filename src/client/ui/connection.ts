@@ -5,8 +5,8 @@ import type { ProtocolSession } from '../session.ts';
 import { measure, type Link } from './link.ts';
 import type { LinkState } from './status.ts';
 
-export const HEARTBEAT_MS = 5000;
-export const HEARTBEAT_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 5000;
+const HEARTBEAT_TIMEOUT_MS = 10_000;
 
 export type AskPassword = () => Promise<string | null>;
 /** Opens a new connection to the same server with the same credentials, asking for a password through `ask`. */

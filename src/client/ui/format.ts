@@ -23,7 +23,7 @@ const COLOURS: Record<Tone, readonly string[]> = {
 const PLAIN: Partial<Record<Tone, readonly string[]>> = { fail: ['bold'], bold: ['bold'] };
 
 /** Marks that stderr lines start with when there is no colour to tell them apart. */
-export const STDERR_MARK = '! ';
+const STDERR_MARK = '! ';
 const TAB_STOP = 8;
 
 /** Picks the theme from the environment: NO_COLOR (any non-empty value) turns colour off, the locale picks glyphs. */

@@ -5,7 +5,7 @@ import { outputLine, sanitize, type Theme } from './format.ts';
 
 export type Stream = 'stdout' | 'stderr';
 
-export const DEFAULT_MAX_LINES = 5000;
+const DEFAULT_MAX_LINES = 5000;
 // An escape sequence that has begun but not ended at the end of the text (a CSI without its final byte, an OSC without
 // its terminator); bounded, so a stray ESC cannot hold back the output for ever.
 const UNFINISHED_ESCAPE = /\x1b(?:\[[0-?]{0,32}[ -/]{0,4}|\][^\x07\x1b]{0,512})?$/;

@@ -9,7 +9,7 @@ import { escapeTags, paint } from './format.ts';
 import type { KeyEvent } from './keys.ts';
 import { sessionsFooter, sessionsTable } from './sessions-table.ts';
 
-export const REFRESH_MS = 2000;
+const REFRESH_MS = 2000;
 
 export interface SessionsHost extends DialogHost {
   requestRender(): void;
