@@ -99,7 +99,7 @@ function checkRules(spec: CommandSpec, args: readonly string[], fs: PathResolver
     const isOption = !optionsEnded && arg.startsWith('-') && arg !== '-';
     const checked = isOption ? checkOption(ctx, arg, args[i + 1]) : checkOperand(spec, arg, fs, cwd);
     if (!checked.ok) return checked;
-    if (checked.ok && 'consumedNext' in checked && checked.consumedNext) i++;
+    if ('consumedNext' in checked && checked.consumedNext) i++;
     out.push(...checked.argv);
   }
   return pass(out);
