@@ -15,6 +15,11 @@ export function sourceOf(ip: string): string {
   return groups ? `${groups.slice(0, 4).join(':')}::/64` : ip;
 }
 
+/** Whether `source` (as sourceOf gives it) is in `exempt`, whose entries may be written as addresses or blocks. */
+export function isExempt(exempt: readonly string[], source: string): boolean {
+  return exempt.some((entry) => sourceOf(entry) === source);
+}
+
 function expandIPv6(ip: string): string[] | null {
   const [head, tail] = ip.split('::') as [string, string | undefined];
   const left = head ? head.split(':') : [];

@@ -12,7 +12,7 @@ import { serveConnection } from './connection.ts';
 import { loadHostKeys, type HostKey } from './host-keys.ts';
 import { SessionRegistry } from './registry.ts';
 import { createGate, type Gate } from './gate.ts';
-import { Penalties } from './penalties.ts';
+import { isExempt, Penalties } from './penalties.ts';
 
 export interface StartOptions {
   readonly audit: Audit;
@@ -67,7 +67,7 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     shutdown: (reason) => void shutdown(reason),
   };
   const penalties = config.penalties
-    ? new Penalties(config.penalties, (s) => config.penalties?.exempt.includes(s) ?? false)
+    ? new Penalties(config.penalties, (s) => isExempt(config.penalties?.exempt ?? [], s))
     : null;
   const gate = createGate({
     maxStartups: () => config.limits.maxStartups,

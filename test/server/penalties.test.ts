@@ -1,7 +1,7 @@
 // Per-source penalties, pure: time is passed in.
 import test from 'ava';
 import { DEFAULT_PENALTIES } from '../../src/config/defaults.ts';
-import { Penalties, sourceOf } from '../../src/server/penalties.ts';
+import { isExempt, Penalties, sourceOf } from '../../src/server/penalties.ts';
 
 test('a source is refused once its penalty passes the threshold, and only that source', (t) => {
   const p = new Penalties(DEFAULT_PENALTIES);
@@ -39,4 +39,14 @@ test('sources are IPv4 addresses and IPv6 /64 blocks', (t) => {
   t.is(sourceOf('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
   t.is(sourceOf('2001:db8:1:2:bbbb::9'), sourceOf('2001:db8:1:2:aaaa::1'));
   t.is(sourceOf('::1'), '0:0:0:0::/64');
+});
+
+test('exempt entries match whether written as an address or as its block', (t) => {
+  const exempt = ['127.0.0.1', '2001:db8::1', 'fd00:1:2:3::/64'];
+  t.true(isExempt(exempt, sourceOf('127.0.0.1')));
+  t.true(isExempt(exempt, sourceOf('::ffff:127.0.0.1')), 'an IPv4-mapped address is its IPv4 address');
+  t.true(isExempt(exempt, sourceOf('2001:db8::99')), 'another host of the same /64 as an address listed');
+  t.true(isExempt(exempt, sourceOf('fd00:1:2:3:4:5:6:7')));
+  t.false(isExempt(exempt, sourceOf('2001:db8:0:1::1')));
+  t.false(isExempt(exempt, sourceOf('10.0.0.1')));
 });
