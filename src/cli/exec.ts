@@ -1,25 +1,19 @@
 // `keyhole exec`: run one command on one or many Keyhole servers, through the automation protocol, the way a script
 // wants it: output passed through, the remote status as the exit status, 255 when the connection or auth fails.
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import { connect } from '../client/connect.ts';
 import { KeyholeError, RemoteError } from '../client/errors.ts';
 import type { RunOutcome } from '../client/session.ts';
 import { parseHostsFile, parseTarget, type Target } from '../client/targets.ts';
-import { DEFAULT_PORT, type ConnectOptions } from '../client/transport.ts';
+import type { ConnectOptions } from '../client/transport.ts';
+import { authOptions, targetDefaults, type ClientCliOptions } from './client-options.ts';
 import { fail } from './exit.ts';
 import { promptHidden } from './prompt.ts';
 
-export interface ExecOptions {
-  identity?: string;
-  port?: string;
-  login?: string;
-  knownHosts?: string;
-  acceptNew?: boolean;
+export interface ExecOptions extends ClientCliOptions {
   json?: boolean;
   hosts?: string;
   concurrency?: string;
-  passwordEnv: string;
 }
 
 export const EXIT_CONNECTION = 255;
@@ -37,8 +31,7 @@ interface HostResult {
 /** Runs `command` on the targets and exits with the combined status. */
 export async function execCommand(targetArgs: string[], command: string[], opts: ExecOptions): Promise<never> {
   if (command.length === 0) fail('no command given: keyhole exec USER@HOST -- CMD [ARGS...]', 2);
-  const defaults = { user: opts.login ?? os.userInfo().username, port: opts.port ? Number(opts.port) : DEFAULT_PORT };
-  const targets = collectTargets(targetArgs, opts.hosts, defaults);
+  const targets = collectTargets(targetArgs, opts.hosts, targetDefaults(opts));
   const auth = credentials(opts);
   const single = targets.length === 1 && !opts.hosts;
   if (single) {
@@ -84,18 +77,10 @@ function collectTargets(
   return targets;
 }
 
-// Key, agent, then a password from the environment or (on a terminal) a prompt asked at most once.
+// As connect's, with the password asked at most once (on a terminal) for all the targets.
 function credentials(opts: ExecOptions): Omit<ConnectOptions, 'host' | 'port' | 'username'> {
-  const fromEnv = process.env[opts.passwordEnv];
   let asked: Promise<string | null> | null = null;
-  const password = fromEnv ?? (process.stdin.isTTY ? () => (asked ??= promptHidden('Password: ')) : undefined);
-  return {
-    privateKeyPath: opts.identity,
-    agent: process.env.SSH_AUTH_SOCK ? true : undefined,
-    password,
-    knownHosts: opts.knownHosts,
-    acceptNew: opts.acceptNew,
-  };
+  return authOptions(opts, process.stdin.isTTY ? () => (asked ??= promptHidden('Password: ')) : undefined);
 }
 
 async function runOn(
