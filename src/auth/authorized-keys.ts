@@ -1,8 +1,8 @@
 // OpenSSH authorized_keys files (man sshd, AUTHORIZED_KEYS FILE FORMAT): parsed once at config load into keys that
 // public-key auth matches against. A line Keyhole cannot honour exactly (unknown type, an option it does not enforce)
 // is an error naming the file and line, never silently accepted or silently relaxed.
-import { createHash } from 'node:crypto';
-import { constantTimeEqual } from './password.ts';
+import { constantTimeEqual } from '../ssh/constant-time.ts';
+import { fingerprintSha256 } from '../ssh/fingerprint.ts';
 
 export interface AuthorizedKey {
   /** The key type, as in the file and inside the blob (`ssh-ed25519`, `ssh-rsa`, ...). */
@@ -66,11 +66,6 @@ export function unsupportedOptions(key: Pick<AuthorizedKey, 'options'>): string[
 // Whether the key's options forbid a pty (`no-pty`, or `restrict`), so the server must refuse pty-req for it.
 export function forbidsPty(key: Pick<AuthorizedKey, 'options'>): boolean {
   return key.options.some((option) => ['no-pty', 'restrict'].includes(option.toLowerCase()));
-}
-
-// The fingerprint OpenSSH shows for a key blob: `SHA256:` and the unpadded base64 of its SHA-256.
-export function fingerprintSha256(blob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
 // Find the authorized key with this blob, comparing against every candidate in constant time (no early exit).

@@ -1,7 +1,8 @@
 // Password hashing for Keyhole: scrypt hashes in a self-describing string, verified in constant time.
 // The config only ever holds these hashes (`keyhole hash-password` prints one); parameters are read back from the
 // string but capped, so a hand-edited config cannot make every login burn a gigabyte or a minute.
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
+import { constantTimeEqual } from '../ssh/constant-time.ts';
 
 /** Parameters of one scrypt hash; `ln` is log2 of N. */
 export interface ScryptParams {
@@ -120,12 +121,4 @@ export function describeHashProblem(s: string): string | null {
   const parsed = parseHash(s);
   if (parsed.ok) return null;
   return `${parsed.reason}; make a new one with \`keyhole hash-password\``;
-}
-
-// Compare two secrets in constant time, even when their lengths differ (the length is checked after a full compare).
-export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
-  const digestA = createHash('sha256').update(a).digest();
-  const digestB = createHash('sha256').update(b).digest();
-  const same = timingSafeEqual(digestA, digestB);
-  return same && a.length === b.length;
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config/types.ts';
 import { allowedCommands, decide, describeRule } from '../shell/policy.ts';
 import { realPathResolver } from '../shell/path-resolver.ts';
 import { RESERVED_NAMES } from '../shell/builtins.ts';
-import { quoteArg } from '../shell/tokenize.ts';
+import { quoteArg } from '../line/tokenize.ts';
 import { fail } from './exit.ts';
 
 function loadOrFail(file: string): Config {

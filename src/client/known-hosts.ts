@@ -1,8 +1,8 @@
 // OpenSSH known_hosts, read the way ssh(1) reads it: plain and hashed (|1|salt|hash) host names, `[host]:port` for
 // non-22 ports, comma-separated names, `!` negation, `*`/`?` wildcards, and @revoked. Pure: the caller reads the file.
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../auth/password.ts';
-import { fingerprintSha256 } from '../auth/authorized-keys.ts';
+import { constantTimeEqual } from '../ssh/constant-time.ts';
+import { fingerprintSha256 } from '../ssh/fingerprint.ts';
 
 export interface KnownHostEntry {
   readonly patterns: readonly string[];

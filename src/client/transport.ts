@@ -9,8 +9,8 @@ import ssh2, {
   type NextAuthHandler,
   type ServerHostKeyAlgorithm,
 } from 'ssh2';
-import { fingerprintSha256 } from '../auth/authorized-keys.ts';
-import { ALGORITHMS } from '../server/algorithms.ts';
+import { fingerprintSha256 } from '../ssh/fingerprint.ts';
+import { ALGORITHMS } from '../ssh/algorithms.ts';
 import { AuthenticationError, ConnectionError, HostKeyError, KeyholeError } from './errors.ts';
 import { hostToken, knownHostsLine, parseKnownHosts, verifyHostKey } from './known-hosts.ts';
 

@@ -11,7 +11,7 @@ import { parseDuration, parseSize } from './units.ts';
 import { resolvePenalties } from './penalties.ts';
 import { implicitRunAsWarning, resolveRunAs } from './run-as.ts';
 import { isDangerousWithAnyArgs } from './dangerous.ts';
-import { findControlChar } from '../shell/tokenize.ts';
+import { findControlChar } from '../line/tokenize.ts';
 
 export type { ConfigProblem };
 

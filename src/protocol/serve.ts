@@ -1,7 +1,7 @@
 // One keyhole-v1 session on a channel: frames in, frames out, several runs in flight, each through the same
 // execute() as the shell (policy, audit, limits). Bad frames get error frames; nothing a client sends ends the session.
 import { currentRole, type ShellSession } from '../shell/session.ts';
-import { printable } from '../shell/format.ts';
+import { printable } from '../line/printable.ts';
 import { adminFrame } from './admin.ts';
 import { channelSink, type FrameSink } from './frame-writer.ts';
 import {

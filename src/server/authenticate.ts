@@ -4,7 +4,8 @@ import type { AuthContext, PublicKeyAuthContext } from 'ssh2';
 import ssh2 from 'ssh2';
 
 const { utils } = ssh2; // ssh2 is CommonJS: its named exports are not visible to ESM imports
-import { findKey, fingerprintSha256, type AuthorizedKey } from '../auth/authorized-keys.ts';
+import { findKey, type AuthorizedKey } from '../auth/authorized-keys.ts';
+import { fingerprintSha256 } from '../ssh/fingerprint.ts';
 import { burnPasswordCheck, verifyPassword } from '../auth/password.ts';
 import type { Config, UserSpec } from '../config/types.ts';
 

@@ -6,7 +6,7 @@ import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import type { SessionControl } from '../shell/control.ts';
 import type { PathResolver } from '../shell/policy.ts';
-import { printable } from '../shell/format.ts';
+import { printable } from '../line/printable.ts';
 import type { ShellSession } from '../shell/session.ts';
 import { forbidsPty } from '../auth/authorized-keys.ts';
 import { authenticate } from './authenticate.ts';

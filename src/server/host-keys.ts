@@ -5,7 +5,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 
 const { utils } = ssh2; // ssh2 is CommonJS: its named exports are not visible to ESM imports
-import { fingerprintSha256 } from '../auth/authorized-keys.ts';
+import { fingerprintSha256 } from '../ssh/fingerprint.ts';
 
 export interface HostKey {
   readonly file: string;

@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 import type { SessionControl } from '../shell/control.ts';
 import { realPathResolver } from '../shell/path-resolver.ts';
 import { VERSION } from '../version.ts';
-import { ALGORITHMS } from './algorithms.ts';
+import { ALGORITHMS } from '../ssh/algorithms.ts';
 import { serveConnection } from './connection.ts';
 import { loadHostKeys, type HostKey } from './host-keys.ts';
 import { SessionRegistry } from './registry.ts';

@@ -1,6 +1,6 @@
 // Which client-supplied environment variables a command may receive: the config's acceptEnv names (exact, or a
 // prefix ending in `*` such as LC_*), with values free of control characters and of bounded size.
-import { findControlChar } from './tokenize.ts';
+import { findControlChar } from '../line/tokenize.ts';
 
 const MAX_ENV_VALUE = 4096;
 

@@ -4,7 +4,7 @@ import { formatDuration } from '../config/units.ts';
 import { findBuiltin } from './builtins.ts';
 import { execute, recordRefusal, type Execution } from './execute.ts';
 import type { LineResult, ShellIO, ShellSession } from './session.ts';
-import { tokenize } from './tokenize.ts';
+import { tokenize } from '../line/tokenize.ts';
 
 /**
  * Runs one line for a session; `interrupt` (Ctrl-C) stops just this command, the session's signal stops everything.

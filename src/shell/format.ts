@@ -1,14 +1,6 @@
-// Plain-text rendering for the shell's tables and messages.
+// The `sessions` table as the shell prints it (the terminal client draws its own from the same summaries).
 import type { SessionSummary } from './control.ts';
-
-/** Renders an age as OpenSSH-like short text: 42s, 5m12s, 3h04m, 2d03h. */
-export function formatAge(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
-}
+import { formatAge, printable } from '../line/printable.ts';
 
 /** The `sessions` table: one row per session, the caller's own marked with `*`. */
 export function formatSessionsTable(sessions: readonly SessionSummary[], now: Date, self?: string): string {
@@ -32,9 +24,4 @@ export function formatSessionsTable(sessions: readonly SessionSummary[], now: Da
   return [render(header), ...rows.map(render), `${sessions.length} session${sessions.length === 1 ? '' : 's'}`].join(
     '\n',
   );
-}
-
-/** Replaces control characters so that text from a client cannot move the admin's cursor or forge table rows. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

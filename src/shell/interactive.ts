@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { allowedCommands } from './policy.ts';
 import { builtinNames } from './builtins.ts';
 import { evaluate } from './evaluate.ts';
-import { LineEditor, type EditorEvent } from './line-editor.ts';
+import { LineEditor, type EditorEvent } from '../line/editor.ts';
 import { readSecret } from './secret.ts';
 import { currentRole, type ShellIO, type ShellSession } from './session.ts';
 import { flushed, ttyOutput } from './tty-output.ts';

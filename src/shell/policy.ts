@@ -1,7 +1,7 @@
 // The allow-list: decides whether a principal may run an argv, and with what exact program and arguments. Default deny;
 // pure apart from the path resolver it is given, so every rule can be tested (and fuzzed) without a filesystem.
 import type { CommandSpec, RoleSpec } from '../config/types.ts';
-import { findControlChar } from './tokenize.ts';
+import { findControlChar } from '../line/tokenize.ts';
 
 export interface PathResolver {
   /** absolute canonical path (symlinks and .. resolved; for a path that does not exist, the longest existing ancestor

@@ -4,13 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  findKey,
-  fingerprintSha256,
-  forbidsPty,
-  parseAuthorizedKeys,
-  unsupportedOptions,
-} from '../../src/auth/authorized-keys.ts';
+import { findKey, forbidsPty, parseAuthorizedKeys, unsupportedOptions } from '../../src/auth/authorized-keys.ts';
+import { fingerprintSha256 } from '../../src/ssh/fingerprint.ts';
 
 const run = promisify(execFile);
 

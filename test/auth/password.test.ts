@@ -2,7 +2,6 @@ import test from 'ava';
 import { scryptSync } from 'node:crypto';
 import {
   burnPasswordCheck,
-  constantTimeEqual,
   describeHashProblem,
   hashPassword,
   isPasswordHash,
@@ -117,18 +116,3 @@ test('the check for unknown users always fails', async (t) => {
   t.false(await burnPasswordCheck('anything'));
   t.false(await burnPasswordCheck(''));
 });
-
-const equality = test.macro({
-  exec(t, a: string, b: string, expected: boolean) {
-    t.is(constantTimeEqual(Buffer.from(a), Buffer.from(b)), expected);
-  },
-  title: (_title, a: string, b: string, expected: boolean) =>
-    `constantTimeEqual(${JSON.stringify(a)}, ${JSON.stringify(b)}) is ${expected}`,
-});
-
-test(equality, 'secret', 'secret', true);
-test(equality, '', '', true);
-test(equality, 'secret', 'secreT', false);
-test(equality, 'secret', 'secret\0', false);
-test(equality, 'secret', 'secre', false);
-test(equality, '', 'x', false);

@@ -3,7 +3,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { CommandSpec, RoleSpec } from '../../src/config/types.ts';
 import { decide, type PathResolver } from '../../src/shell/policy.ts';
-import { findControlChar, quoteArg, tokenize } from '../../src/shell/tokenize.ts';
+import { findControlChar, quoteArg, tokenize } from '../../src/line/tokenize.ts';
 import { commandSpec, fakeResolver } from './fake-resolver.ts';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 300);

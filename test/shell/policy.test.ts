@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { CommandSpec, RoleSpec } from '../../src/config/types.ts';
 import { allowedCommands, decide, describeRule, type PathResolver, type Principal } from '../../src/shell/policy.ts';
-import { tokenize } from '../../src/shell/tokenize.ts';
+import { tokenize } from '../../src/line/tokenize.ts';
 import { commandSpec, fakeResolver } from './fake-resolver.ts';
 
 const command = (name: string, rule: Partial<CommandSpec> = {}) => commandSpec(name, { maxArgs: 8, ...rule });

@@ -1,6 +1,6 @@
 // What a submitted line asks for: a command for the server (tokenized exactly as the server's shell would), or one of
 // the client's own commands (help, exit, the admin views), or a refusal with the tokenizer's reason. Pure.
-import { tokenize } from '../../shell/tokenize.ts';
+import { tokenize } from '../../line/tokenize.ts';
 
 export type Action =
   | { type: 'none' }

@@ -1,7 +1,7 @@
 // `keyhole connect`'s full-screen client: wires the widgets to the connection, routes keys (a dialog first, then the
 // sessions view, then the global keys, then the input line), queues typed-ahead lines, and restores the terminal on quit.
 import type { Widgets } from 'blessed';
-import { formatColumns } from '../../shell/line-editor-text.ts';
+import { formatColumns } from '../../line/text.ts';
 import type { RunStream } from '../session.ts';
 import { panelLines, welcomeLines } from './commands-text.ts';
 import { candidatesAt } from './complete.ts';

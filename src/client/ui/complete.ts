@@ -1,8 +1,8 @@
 // What Tab may complete at the cursor, from what the server's `list` says this user may run: command names (and the
 // client's own commands) for the first word, then the command's permitted options and path roots.
 import type { CommandInfo } from '../../protocol/frames.ts';
-import { tokenize } from '../../shell/tokenize.ts';
-import { tokenStart } from '../../shell/line-editor-text.ts';
+import { tokenize } from '../../line/tokenize.ts';
+import { tokenStart } from '../../line/text.ts';
 
 /** The client's own words, always offered for the first word; admins get the session commands too. */
 export function ownWords(admin: boolean): string[] {

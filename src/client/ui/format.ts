@@ -73,7 +73,7 @@ export function expandTabs(line: string): string {
 }
 
 /** A duration as people read it: `840 ms`, `1.2 s`, `2m05s`. */
-export function formatDuration(ms: number): string {
+export function formatElapsed(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
@@ -100,7 +100,7 @@ export function exitLine(outcome: RunOutcome, theme: Theme): string {
     outcome.timedOut ? 'timed out' : undefined,
     outcome.signal ? `killed by ${outcome.signal}` : undefined,
     `exit ${outcome.code}`,
-    formatDuration(outcome.durationMs),
+    formatElapsed(outcome.durationMs),
     outcome.truncated ? 'output cut at the server limit' : undefined,
   ].filter((part): part is string => part !== undefined);
   return paint(`${mark(ok, theme)} ${how.join(sep(theme))}`, ok ? 'ok' : 'fail', theme);

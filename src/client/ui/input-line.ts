@@ -1,11 +1,11 @@
 // The input line: the pty shell's own pure editing (src/shell/line-editor-*.ts: keys, history, completion, the
 // scrolled view of a long line) drawn into a one-row box, with the terminal's cursor placed where the user types.
 import type { Widgets } from 'blessed';
-import { completeWord, editKey, insertText, type Line } from '../../shell/line-editor-edit.ts';
-import { History } from '../../shell/line-editor-history.ts';
-import { ReverseSearch, type SearchAction, type SearchKey } from '../../shell/line-editor-search.ts';
-import { fitView, promptLayout, textWidth } from '../../shell/line-editor-text.ts';
-import { DEFAULT_MAX_LINE_BYTES } from '../../shell/tokenize.ts';
+import { completeWord, editKey, insertText, type Line } from '../../line/edit.ts';
+import { History } from '../../line/history.ts';
+import { ReverseSearch, type SearchAction, type SearchKey } from '../../line/search.ts';
+import { fitView, promptLayout, textWidth } from '../../line/text.ts';
+import { DEFAULT_MAX_LINE_BYTES } from '../../line/tokenize.ts';
 import { escapeTags, paint, type Theme } from './format.ts';
 import { HISTORY_SIZE } from './history-store.ts';
 import { editKeyName, typedText, type KeyEvent } from './keys.ts';

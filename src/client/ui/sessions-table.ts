@@ -1,7 +1,7 @@
 // The admin's sessions view as text rows: columns that fit the width (the least useful dropped first, the command
 // cut last), the admin's own session marked with `*`, and text from clients made printable. Pure.
 import type { SessionInfo } from '../../protocol/frames.ts';
-import { formatAge, printable } from '../../shell/format.ts';
+import { formatAge, printable } from '../../line/printable.ts';
 
 interface Column {
   readonly title: string;

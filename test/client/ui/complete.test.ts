@@ -1,7 +1,7 @@
 import test from 'ava';
 import { candidatesAt, ownWords } from '../../../src/client/ui/complete.ts';
 import type { CommandInfo } from '../../../src/protocol/frames.ts';
-import { completeWord } from '../../../src/shell/line-editor-edit.ts';
+import { completeWord } from '../../../src/line/edit.ts';
 
 const command = (name: string, more: Partial<CommandInfo> = {}): CommandInfo => ({
   name,

@@ -3,7 +3,7 @@ import {
   escapeTags,
   exitLine,
   expandTabs,
-  formatDuration,
+  formatElapsed,
   outputLine,
   refusalLine,
   sanitize,
@@ -16,7 +16,7 @@ const plain: Theme = { colour: false, unicode: false };
 const outcome = { code: 0, signal: null, durationMs: 12, truncated: false, timedOut: false, canceled: false };
 
 const duration = test.macro({
-  exec: (t, ms: number, text: string) => t.is(formatDuration(ms), text),
+  exec: (t, ms: number, text: string) => t.is(formatElapsed(ms), text),
   title: (_title, ms: number, text: string) => `shows ${ms} ms as ${text}`,
 });
 test(duration, 0, '0 ms');

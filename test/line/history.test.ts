@@ -1,5 +1,5 @@
 import test from 'ava';
-import { History } from '../../src/shell/line-editor-history.ts';
+import { History } from '../../src/line/history.ts';
 
 const browse = (history: History, draft: string, steps: Array<-1 | 1>): string | undefined => {
   let shown: readonly string[] | undefined = Array.from(draft);

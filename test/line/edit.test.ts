@@ -1,5 +1,5 @@
 import test from 'ava';
-import { completeWord, editKey, insertText, pastedText, type Line } from '../../src/shell/line-editor-edit.ts';
+import { completeWord, editKey, insertText, pastedText, type Line } from '../../src/line/edit.ts';
 
 const at = (text: string, cursor = Array.from(text).length): Line => ({ chars: Array.from(text), cursor });
 const shown = (line: Line): [string, number] => [line.chars.join(''), line.cursor];

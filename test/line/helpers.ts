@@ -1,7 +1,7 @@
 // Test helpers for the line editor: a small terminal that shows what the user would see, and an editor wired to it.
 import type { ExecutionContext } from 'ava';
-import { LineEditor, type EditorEvent, type LineEditorOptions } from '../../src/shell/line-editor.ts';
-import { charWidth } from '../../src/shell/line-editor-text.ts';
+import { LineEditor, type EditorEvent, type LineEditorOptions } from '../../src/line/editor.ts';
+import { charWidth } from '../../src/line/text.ts';
 
 export const ESC = '\x1b';
 export const LEFT = `${ESC}[D`;

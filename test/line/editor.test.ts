@@ -1,7 +1,7 @@
 import test from 'ava';
-import { LineEditor } from '../../src/shell/line-editor.ts';
+import { LineEditor } from '../../src/line/editor.ts';
 import fc from 'fast-check';
-import { DOWN, ESC, LEFT, PASTE, RIGHT, UP, setup, showsLine } from './line-editor-helpers.ts';
+import { DOWN, ESC, LEFT, PASTE, RIGHT, UP, setup, showsLine } from './helpers.ts';
 
 const entered = test.macro((t, chunks: Array<string | Buffer>, expected: string[]) => {
   const s = setup();

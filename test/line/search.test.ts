@@ -8,8 +8,8 @@ import {
   searchPrompt,
   searchResult,
   searchType,
-} from '../../src/shell/line-editor-search.ts';
-import { RIGHT, setup, showsLine } from './line-editor-helpers.ts';
+} from '../../src/line/search.ts';
+import { RIGHT, setup, showsLine } from './helpers.ts';
 
 const HISTORY = ['ls -l /tmp', 'echo hello', 'ls /srv', 'date'];
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { quoteArg, tokenize } from '../../src/shell/tokenize.ts';
+import { quoteArg, tokenize } from '../../src/line/tokenize.ts';
 
 const splits = test.macro({
   exec(t, line: string, expected: string[]) {

@@ -3,7 +3,7 @@
 // gives the original line back, and any other key keeps the match as the line and then does its usual work (Enter
 // runs it, Ctrl-C drops it). Pure: the pty shell's editor and the terminal client both drive a ReverseSearch, each
 // mapping its own key names to SearchKey.
-import type { Line } from './line-editor-edit.ts';
+import type { Line } from './edit.ts';
 
 export interface Search {
   readonly query: string;

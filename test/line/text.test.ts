@@ -9,7 +9,7 @@ import {
   promptLayout,
   wordEnd,
   wordStart,
-} from '../../src/shell/line-editor-text.ts';
+} from '../../src/line/text.ts';
 
 const widthOf = test.macro({
   exec: (t, ch: string, expected: number) => t.is(charWidth(ch), expected),

@@ -5,11 +5,11 @@
 // never depends on how a terminal wraps. After a line (or EOF) the editor waits: input fed meanwhile is kept as
 // type-ahead (Ctrl-C aside, which is reported at once), and `prompt()` shows the next prompt and replays it, so a
 // pasted script runs one line at a time.
-import { KeyDecoder, TypeAhead, type Key } from './line-editor-keys.ts';
-import { fitView, formatColumns, promptLayout, textWidth } from './line-editor-text.ts';
-import { completeWord, editKey, insertText, pastedText, type Edit, type Line } from './line-editor-edit.ts';
-import { History } from './line-editor-history.ts';
-import { ReverseSearch, type SearchAction, type SearchKey } from './line-editor-search.ts';
+import { KeyDecoder, TypeAhead, type Key } from './keys.ts';
+import { fitView, formatColumns, promptLayout, textWidth } from './text.ts';
+import { completeWord, editKey, insertText, pastedText, type Edit, type Line } from './edit.ts';
+import { History } from './history.ts';
+import { ReverseSearch, type SearchAction, type SearchKey } from './search.ts';
 
 export interface LineEditorOptions {
   /** Plain text, no escape sequences (its width is measured): e.g. 'alice@host$ '. */

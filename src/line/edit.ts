@@ -1,14 +1,6 @@
 // Pure edits of the line being typed: each takes the line and cursor and returns new ones, plus, when the change is
 // cheap to show (an echo at the end of the line, a cursor move), the exact bytes that show it. No I/O here.
-import {
-  commonPrefix,
-  nextBoundary,
-  prevBoundary,
-  textWidth,
-  tokenStart,
-  wordEnd,
-  wordStart,
-} from './line-editor-text.ts';
+import { commonPrefix, nextBoundary, prevBoundary, textWidth, tokenStart, wordEnd, wordStart } from './text.ts';
 
 export interface Line {
   /** Code points. */

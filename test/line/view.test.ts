@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { ESC, LEFT, setup, showsLine, width } from './line-editor-helpers.ts';
+import { ESC, LEFT, setup, showsLine, width } from './helpers.ts';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const long = (n: number): string => ALPHABET.repeat(Math.ceil(n / ALPHABET.length)).slice(0, n);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { KeyDecoder, TypeAhead, type Key } from '../../src/shell/line-editor-keys.ts';
+import { KeyDecoder, TypeAhead, type Key } from '../../src/line/keys.ts';
 
 const text = (t: string): Key => ({ type: 'text', text: t });
 const paste = (t: string): Key => ({ type: 'paste', text: t });
