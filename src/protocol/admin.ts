@@ -1,12 +1,12 @@
 // The admin frames (sessions, kill, shutdown): the same actions and audit as the shell builtins, answered as frames.
 import { killSession, listSessions, shutdownServer, type AdminRefusal } from '../shell/admin.ts';
-import type { ShellSession } from '../shell/session.ts';
+import type { ShellContext } from '../shell/context.ts';
 import type { ClientFrame, ServerFrame } from './frames.ts';
 
 type AdminFrame = Extract<ClientFrame, { type: 'sessions' | 'kill' | 'shutdown' }>;
 
 /** Carries out an admin frame and returns the answer (an error frame when refused). */
-export async function adminFrame(session: ShellSession, frame: AdminFrame): Promise<ServerFrame> {
+export async function adminFrame(session: ShellContext, frame: AdminFrame): Promise<ServerFrame> {
   const { id } = frame;
   if (frame.type === 'sessions') {
     const listed = await listSessions(session);

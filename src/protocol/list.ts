@@ -1,13 +1,13 @@
 // The `list` frame: the commands this session may run, with their argument rules, for completion and discovery,
 // and the request frames it may send (the admin ones only with admin rights).
 import { allowedCommands, describeRule } from '../shell/policy.ts';
-import { currentRole, type ShellSession } from '../shell/session.ts';
+import { currentRole, type ShellContext } from '../shell/context.ts';
 import { CLIENT_FRAME_TYPES, type ServerFrame } from './frames.ts';
 
 const ADMIN_FRAMES: readonly string[] = ['sessions', 'kill', 'shutdown'];
 
 /** Builds the list frame answering request `id`. */
-export function listFrame(session: ShellSession, id?: string): ServerFrame {
+export function listFrame(session: ShellContext, id?: string): ServerFrame {
   const role = currentRole(session);
   const commands = allowedCommands({ user: session.user.name, role }, session.config().commands).map((c) => ({
     name: c.name,

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { RESERVED_NAMES } from '../shell/builtins.ts';
 import { envAccepted } from '../shell/env.ts';
 import { execute, refuse, type AuditLabels } from '../shell/execute.ts';
-import type { ShellSession } from '../shell/session.ts';
+import type { ShellContext } from '../shell/context.ts';
 import { flushed } from '../shell/tty-output.ts';
 import { frameWriter, type FrameSink } from './frame-writer.ts';
 import type { ClientFrame, ErrorCode } from './frames.ts';
@@ -27,7 +27,7 @@ const INSTEAD: Readonly<Record<string, string>> = {
 
 /** Runs one run frame to its end and sends its frames; resolves once its `exit` or `error` was sent. */
 export async function runFrame(
-  session: ShellSession,
+  session: ShellContext,
   frame: RunFrame,
   sink: FrameSink,
   interrupt: AbortSignal,
@@ -69,13 +69,13 @@ export async function runFrame(
 
 // The checks the shell makes before its policy (builtins, env, the line limit), for a run that has no line; audited
 // like the shell's refusals, so every refused run leaves a record.
-async function precheck(session: ShellSession, frame: RunFrame, labels: AuditLabels): Promise<Refusal | null> {
+async function precheck(session: ShellContext, frame: RunFrame, labels: AuditLabels): Promise<Refusal | null> {
   const refusal = checkRun(session, frame);
   if (refusal !== null) await refuse(session, frame.argv, refusal.exitCode, refusal.message, { labels });
   return refusal;
 }
 
-function checkRun(session: ShellSession, frame: RunFrame): Refusal | null {
+function checkRun(session: ShellContext, frame: RunFrame): Refusal | null {
   const name = frame.argv[0]!;
   if (RESERVED_NAMES.includes(name)) {
     const message = `'${name}' is a shell builtin, not a command: ${INSTEAD[name] ?? 'see docs/PROTOCOL.md'}`;

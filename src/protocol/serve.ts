@@ -1,6 +1,6 @@
 // One keyhole-v1 session on a channel: frames in, frames out, several runs in flight, each through the same
 // execute() as the shell (policy, audit, limits). Bad frames get error frames; nothing a client sends ends the session.
-import { currentRole, type ShellSession } from '../shell/session.ts';
+import { currentRole, type ShellContext } from '../shell/context.ts';
 import { printable } from '../line/printable.ts';
 import { adminFrame } from './admin.ts';
 import { channelSink, type FrameSink } from './frame-writer.ts';
@@ -24,7 +24,7 @@ export interface ProtocolOptions {
 type Channel = NodeJS.ReadWriteStream & { writable?: boolean };
 
 /** Serves frames until the client ends its input and every run has finished; resolves with the exit status (0). */
-export function serveProtocol(session: ShellSession, channel: Channel, opts: ProtocolOptions): Promise<number> {
+export function serveProtocol(session: ShellContext, channel: Channel, opts: ProtocolOptions): Promise<number> {
   const sink = channelSink(channel);
   const send = (frame: ServerFrame) => void sink.send(frame);
   const error = (code: ErrorCode, message: string, id?: string) => send({ type: 'error', id, code, message });
@@ -118,7 +118,7 @@ interface InFlight {
 
 // Runs and admin requests not answered yet. The session's `command` (what `sessions` shows, and what a shutdown
 // waits for) names the oldest of them; `idle` is called whenever one settles.
-function inFlight(session: ShellSession, idle: () => void): InFlight {
+function inFlight(session: ShellContext, idle: () => void): InFlight {
   const labels = new Set<{ label: string }>();
   const show = () => {
     const [first] = labels;
@@ -142,7 +142,7 @@ function inFlight(session: ShellSession, idle: () => void): InFlight {
   };
 }
 
-function helloFrame(session: ShellSession, opts: ProtocolOptions): ServerFrame {
+function helloFrame(session: ShellContext, opts: ProtocolOptions): ServerFrame {
   const role = currentRole(session);
   const { limits } = session.config();
   return {

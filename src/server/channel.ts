@@ -10,7 +10,7 @@ import { serveProtocol } from '../protocol/serve.ts';
 import { VERSION } from '../version.ts';
 import { startInteractiveShell } from '../shell/interactive.ts';
 import { runPlainShell } from '../shell/plain.ts';
-import type { ShellIO, ShellSession } from '../shell/session.ts';
+import type { ShellIO, ShellContext } from '../shell/context.ts';
 import { flushed, ttyOutput } from '../shell/tty-output.ts';
 
 type AcceptSession = () => Session;
@@ -18,7 +18,7 @@ type AcceptSession = () => Session;
 export interface ChannelHost {
   config(): Config;
   /** Builds the shell's view of this session for one door (shell or exec). */
-  shellSession(via: Via, clientEnv: Record<string, string>, signal: AbortSignal): ShellSession;
+  shellContext(via: Via, clientEnv: Record<string, string>, signal: AbortSignal): ShellContext;
   /** Records and logs a refused request. */
   refused(request: string, detail?: string): void;
   /** False when the key used to log in carries `no-pty` or `restrict`. */
@@ -73,7 +73,7 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     const channel = ok();
     watch(channel, lifetime, host);
     withNotifier(host, channel);
-    const shell = host.shellSession('protocol', env, signal);
+    const shell = host.shellContext('protocol', env, signal);
     const maxRuns = host.config().limits.maxRunsPerSession;
     void serveProtocol(shell, channel, { serverVersion: `keyhole/${VERSION}`, maxRuns }).then((code) =>
       finish(channel, code),
@@ -90,7 +90,7 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     started = true;
     const channel = ok();
     watch(channel, lifetime, host);
-    const shell = host.shellSession('shell', env, signal);
+    const shell = host.shellContext('shell', env, signal);
     if (pty) {
       const term = startInteractiveShell(shell, { channel, columns: pty.cols });
       resize = term.resize;
@@ -110,7 +110,7 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     if (pty) channel.on('data', (d: Buffer) => d.includes(0x03) && interrupt?.abort());
     else channel.resume(); // input nobody reads must still be consumed, or the channel never closes
     withNotifier(host, channel);
-    void evaluate(info.command, host.shellSession('exec', env, signal), io, interrupt.signal).then((r) =>
+    void evaluate(info.command, host.shellContext('exec', env, signal), io, interrupt.signal).then((r) =>
       finish(channel, r.code),
     );
   });

@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 import type { SessionControl } from '../shell/control.ts';
 import type { PathResolver } from '../shell/policy.ts';
 import { printable } from '../line/printable.ts';
-import type { ShellSession } from '../shell/session.ts';
+import type { ShellContext } from '../shell/context.ts';
 import { forbidsPty } from '../auth/authorized-keys.ts';
 import { authenticate } from './authenticate.ts';
 import type { Gate } from './gate.ts';
@@ -128,7 +128,7 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
         idle.touch();
       },
       addNotifier: (notify) => (notifiers.add(notify), () => notifiers.delete(notify)),
-      shellSession: (via, clientEnv, signal) => shellSession(session, via, clientEnv, signal),
+      shellContext: (via, clientEnv, signal) => shellContext(session, via, clientEnv, signal),
     });
   });
 
@@ -141,12 +141,12 @@ export function serveConnection(client: Connection, info: ClientInfo, server: Se
   client.on('request', (_accept, reject, name) => (refused(name), reject?.()));
   client.on('openssh.streamlocal', (_accept, reject) => (refused('streamlocal'), reject()));
 
-  const shellSession = (
+  const shellContext = (
     s: LiveSession,
-    via: ShellSession['via'],
+    via: ShellContext['via'],
     clientEnv: Record<string, string>,
     signal: AbortSignal,
-  ): ShellSession => {
+  ): ShellContext => {
     const token = {};
     const user = server.config().users.get(s.user) ?? { name: s.user, role: s.role, authorizedKeys: [] };
     return {

@@ -1,6 +1,6 @@
 // The admin actions behind both the shell builtins and the protocol frames: the rights check, the action, the audit.
 import type { SessionSummary } from './control.ts';
-import { currentRole, type ShellSession } from './session.ts';
+import { currentRole, type ShellContext } from './context.ts';
 
 export interface AdminRefusal {
   readonly ok: false;
@@ -10,7 +10,7 @@ export interface AdminRefusal {
 export type AdminOutcome<T = undefined> = { readonly ok: true; readonly value: T } | AdminRefusal;
 
 /** Refuses (and audits) an admin action by a session without admin rights; null when the session may go on. */
-export async function refuseUnlessAdmin(session: ShellSession, action: string): Promise<AdminRefusal | null> {
+export async function refuseUnlessAdmin(session: ShellContext, action: string): Promise<AdminRefusal | null> {
   if (currentRole(session).admin) return null;
   await session.audit
     .record({ event: 'admin', session: session.id, user: session.user.name, action, ok: false, reason: 'not an admin' })
@@ -21,14 +21,14 @@ export async function refuseUnlessAdmin(session: ShellSession, action: string): 
 
 /** Lists the live sessions, for admins. */
 export async function listSessions(
-  session: ShellSession,
+  session: ShellContext,
   action = 'sessions',
 ): Promise<AdminOutcome<SessionSummary[]>> {
   return (await refuseUnlessAdmin(session, action)) ?? { ok: true, value: session.control.list() };
 }
 
 /** Ends another session, for admins. The action is audited before it is carried out, or not carried out at all. */
-export async function killSession(session: ShellSession, target: string): Promise<AdminOutcome> {
+export async function killSession(session: ShellContext, target: string): Promise<AdminOutcome> {
   const refused = await refuseUnlessAdmin(session, 'kill');
   if (refused) return refused;
   const exists = session.control.list().some((s) => s.id === target);
@@ -41,7 +41,7 @@ export async function killSession(session: ShellSession, target: string): Promis
 }
 
 /** Starts a graceful shutdown of the server, for admins (audited first, like kill). */
-export async function shutdownServer(session: ShellSession, action = 'shutdown'): Promise<AdminOutcome> {
+export async function shutdownServer(session: ShellContext, action = 'shutdown'): Promise<AdminOutcome> {
   const refused = await refuseUnlessAdmin(session, action);
   if (refused) return refused;
   const unaudited = await audited(session, 'shutdown', true);
@@ -52,7 +52,7 @@ export async function shutdownServer(session: ShellSession, action = 'shutdown')
 
 /** Writes the admin audit line; a refusal when it cannot be written, since admin actions never go unaudited. */
 export async function audited(
-  session: ShellSession,
+  session: ShellContext,
   action: string,
   ok: boolean,
   target?: string,

@@ -2,11 +2,11 @@
 // They reach the live sessions only through SessionControl.
 import { verifyPassword } from '../auth/password.ts';
 import { allowedCommands, describeRule } from './policy.ts';
-import { currentRole, type LineResult, type ShellIO, type ShellSession } from './session.ts';
+import { currentRole, type LineResult, type ShellIO, type ShellContext } from './context.ts';
 import { formatSessionsTable } from './format.ts';
 import { audited, killSession, listSessions, refuseUnlessAdmin, shutdownServer } from './admin.ts';
 
-type Builtin = (args: readonly string[], session: ShellSession, io: ShellIO) => Promise<LineResult>;
+type Builtin = (args: readonly string[], session: ShellContext, io: ShellIO) => Promise<LineResult>;
 
 const MAX_ADMIN_FAILURES = 3;
 
@@ -112,13 +112,13 @@ const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
 ]);
 
 /** The builtin for argv[0], if it is one. `whoami` is a builtin only while no command of that name is configured. */
-export function findBuiltin(name: string, session: ShellSession): Builtin | undefined {
+export function findBuiltin(name: string, session: ShellContext): Builtin | undefined {
   if (name === 'whoami' && !session.config().commands.has('whoami')) return whoami;
   return BUILTINS.get(name);
 }
 
 /** Builtin names offered to tab completion for this session. */
-export function builtinNames(session: ShellSession): string[] {
+export function builtinNames(session: ShellContext): string[] {
   const names = ['help', 'exit', 'whoami'];
   if (session.config().adminPasswordHash) names.push('admin');
   if (currentRole(session).admin) names.push('sessions', 'show_clients', 'kill', 'shutdown', 'shutdown_server');

@@ -3,7 +3,7 @@
 import { formatDuration } from '../config/units.ts';
 import { findBuiltin } from './builtins.ts';
 import { execute, recordRefusal, type Execution } from './execute.ts';
-import type { LineResult, ShellIO, ShellSession } from './session.ts';
+import type { LineResult, ShellIO, ShellContext } from './context.ts';
 import { tokenize } from '../line/tokenize.ts';
 
 /**
@@ -12,7 +12,7 @@ import { tokenize } from '../line/tokenize.ts';
  */
 export async function evaluate(
   line: string,
-  session: ShellSession,
+  session: ShellContext,
   io: ShellIO,
   interrupt?: AbortSignal,
 ): Promise<LineResult> {
@@ -29,7 +29,7 @@ export async function evaluate(
 
 async function evaluateLine(
   line: string,
-  session: ShellSession,
+  session: ShellContext,
   io: ShellIO,
   interrupt?: AbortSignal,
 ): Promise<LineResult> {

@@ -2,7 +2,7 @@
 // the automation protocol). What to tell the user about the outcome is the caller's business.
 import { exitCodeOf, runCommand, type RunResult } from '../exec/run.ts';
 import { decide } from './policy.ts';
-import { currentRole, type ShellSession } from './session.ts';
+import { currentRole, type ShellContext } from './context.ts';
 
 export interface ExecuteOptions {
   /** Stops just this command (Ctrl-C, a protocol `cancel`); the session's signal stops everything. */
@@ -46,7 +46,7 @@ export interface Output {
 
 /** Decides, audits and runs one argv for a session. Never rejects. */
 export async function execute(
-  session: ShellSession,
+  session: ShellContext,
   argv: readonly string[],
   out: Output,
   opts: ExecuteOptions = {},
@@ -97,7 +97,7 @@ export async function execute(
  * the policy use it too: a line that does not tokenize (with `line`), a protocol run the protocol's own checks refuse.
  */
 export async function refuse(
-  session: ShellSession,
+  session: ShellContext,
   argv: readonly string[],
   code: number,
   reason: string,
@@ -120,12 +120,12 @@ export async function refuse(
 }
 
 /** Audits a refusal that happened before the policy (a line that does not tokenize). */
-export function recordRefusal(session: ShellSession, line: string, reason: string, code: number): Promise<Execution> {
+export function recordRefusal(session: ShellContext, line: string, reason: string, code: number): Promise<Execution> {
   return refuse(session, [], code, reason, { line });
 }
 
 async function recordExit(
-  session: ShellSession,
+  session: ShellContext,
   argv: readonly string[],
   r: RunResult,
   code: number,

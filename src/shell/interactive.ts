@@ -6,7 +6,7 @@ import { builtinNames } from './builtins.ts';
 import { evaluate } from './evaluate.ts';
 import { LineEditor, type EditorEvent } from '../line/editor.ts';
 import { readSecret } from './secret.ts';
-import { currentRole, type ShellIO, type ShellSession } from './session.ts';
+import { currentRole, type ShellIO, type ShellContext } from './context.ts';
 import { flushed, ttyOutput } from './tty-output.ts';
 
 const CTRL_C = 0x03;
@@ -25,7 +25,7 @@ export interface InteractiveShell {
 }
 
 /** Starts the shell loop on a pty channel. */
-export function startInteractiveShell(session: ShellSession, term: Terminal): InteractiveShell {
+export function startInteractiveShell(session: ShellContext, term: Terminal): InteractiveShell {
   const out = ttyOutput(term.channel);
   const write = (text: string) => void term.channel.write(text);
   const editor = new LineEditor(write, {
@@ -105,13 +105,13 @@ export function startInteractiveShell(session: ShellSession, term: Terminal): In
   return { resize: (columns) => editor.setColumns(columns), done };
 }
 
-function promptFor(session: ShellSession): string {
+function promptFor(session: ShellContext): string {
   const admin = currentRole(session).admin;
   return `${session.user.name}@${session.hostname}${admin ? '#' : '$'} `;
 }
 
 // Completes the first word with the commands and builtins this user may run; later words are not completed (yet).
-function completeCommand(session: ShellSession, line: string, cursor: number): string[] {
+function completeCommand(session: ShellContext, line: string, cursor: number): string[] {
   const before = line.slice(0, cursor);
   if (/\s/.test(before.trimStart())) return [];
   const word = before.trimStart();

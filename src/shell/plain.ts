@@ -1,10 +1,10 @@
 // The shell without a pty (`ssh -T host`, or a script piping lines in): lines read from input, run in order,
 // no prompt, no echo; the status of the last command is the session's exit status, as with sh.
 import { evaluate } from './evaluate.ts';
-import type { ShellIO, ShellSession } from './session.ts';
+import type { ShellIO, ShellContext } from './context.ts';
 
 /** Runs every line of `input` in turn; resolves with the exit status when input ends or `exit` runs. */
-export function runPlainShell(session: ShellSession, input: NodeJS.ReadableStream, io: ShellIO): Promise<number> {
+export function runPlainShell(session: ShellContext, input: NodeJS.ReadableStream, io: ShellIO): Promise<number> {
   const maxLine = session.config().limits.maxLineBytes;
   return new Promise((resolve) => {
     let buffered = Buffer.alloc(0);

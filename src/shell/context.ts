@@ -17,7 +17,7 @@ export interface ShellIO {
   readonly flush?: () => Promise<void>;
 }
 
-export interface ShellSession {
+export interface ShellContext {
   readonly id: string;
   readonly user: UserSpec;
   readonly hostname: string;
@@ -40,7 +40,7 @@ export interface ShellSession {
 }
 
 /** The user's role as the config defines it now, with admin rights added when the session elevated. */
-export function currentRole(session: ShellSession): RoleSpec {
+export function currentRole(session: ShellContext): RoleSpec {
   const role = session.config().roles.get(session.user.role) ?? { name: session.user.role, commands: [], admin: false };
   return session.elevated && !role.admin ? { ...role, admin: true } : role;
 }
