@@ -3,7 +3,7 @@ import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import { allowedCommands, decide, describeRule } from '../shell/policy.ts';
 import { realPathResolver } from '../shell/path-resolver.ts';
-import { RESERVED_NAMES } from '../shell/builtins.ts';
+import { builtinWord } from '../line/builtins.ts';
 import { quoteArg } from '../line/tokenize.ts';
 import { fail } from './exit.ts';
 
@@ -46,7 +46,7 @@ export async function checkPolicyCommand(file: string, userName: string, argv: s
   const user = config.users.get(userName);
   if (!user) fail(`no user '${userName}' in ${file}`);
   const role = config.roles.get(user.role)!;
-  if (argv[0] !== undefined && RESERVED_NAMES.includes(argv[0])) {
+  if (argv[0] !== undefined && builtinWord(argv[0]) !== undefined) {
     process.stdout.write(
       `builtin: '${argv[0]}' is a Keyhole builtin${role.admin ? '' : ' (admin builtins need admin rights)'}\n`,
     );

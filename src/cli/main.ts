@@ -13,6 +13,17 @@ const program = new Command('keyhole')
   .exitOverride()
   .showHelpAfterError();
 
+// The options `exec` and `connect` share (ClientCliOptions); `noTarget` words -p and -l for one target or several.
+function withClientOptions(command: Command, noTarget: string): Command {
+  return command
+    .option('-i, --identity <file>', 'private key file')
+    .option('-p, --port <port>', `port ${noTarget} (default 2222)`)
+    .option('-l, --login <user>', `user ${noTarget} (default: your login name)`)
+    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
+    .option('--accept-new', 'record the host key of a host not yet known (never of one whose key changed)')
+    .option('--password-env <var>', 'environment variable holding the password', 'KEYHOLE_PASSWORD');
+}
+
 program
   .command('serve')
   .description('start the server (with no --config: the embedded demo config on 127.0.0.1:2222)')
@@ -40,21 +51,16 @@ program
     checkPolicyCommand(opts.config, user, command),
   );
 
-program
+const exec = program
   .command('exec')
   .description(
     'run one command on one or more Keyhole servers (the automation protocol): keyhole exec USER@HOST[:PORT] -- CMD [ARGS...]',
   )
-  .argument('[targets...]', 'USER@HOST[:PORT] ... (then --, then the command)')
-  .option('-i, --identity <file>', 'private key file')
-  .option('-p, --port <port>', 'port for targets that do not name one (default 2222)')
-  .option('-l, --login <user>', 'user for targets that do not name one (default: your login name)')
-  .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
-  .option('--accept-new', 'record the host key of a host not yet known (never of one whose key changed)')
+  .argument('[targets...]', 'USER@HOST[:PORT] ... (then --, then the command)');
+withClientOptions(exec, 'for targets that do not name one')
   .option('--json', 'print one JSON result per host instead of the output')
   .option('--hosts <file>', 'run on every target listed in FILE (one per line)')
   .option('--concurrency <n>', 'hosts at once with --hosts or several targets', '8')
-  .option('--password-env <var>', 'environment variable holding the password', 'KEYHOLE_PASSWORD')
   .action(async (operands: string[], opts: ExecOptions) => {
     // Commander merges the operands after `--` into the rest; the command is what follows the first `--`.
     const argv = process.argv.slice(process.argv.indexOf('exec') + 1);
@@ -64,21 +70,17 @@ program
     await execCommand(operands.slice(0, operands.length - command.length), command, opts);
   });
 
-program
+const connect = program
   .command('connect')
   .description('open the full-screen terminal client on a Keyhole server: keyhole connect USER@HOST[:PORT]')
-  .argument('<target>', 'USER@HOST[:PORT]')
-  .option('-i, --identity <file>', 'private key file')
-  .option('-p, --port <port>', 'port when the target does not name one (default 2222)')
-  .option('-l, --login <user>', 'user when the target does not name one (default: your login name)')
-  .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
-  .option('--accept-new', 'record the host key of a host not yet known (never of one whose key changed)')
-  .option('--password-env <var>', 'environment variable holding the password', 'KEYHOLE_PASSWORD')
-  .action(async (target: string, opts: import('./connect.ts').ConnectCliOptions) => {
+  .argument('<target>', 'USER@HOST[:PORT]');
+withClientOptions(connect, 'when the target does not name one').action(
+  async (target: string, opts: import('./connect.ts').ConnectCliOptions) => {
     // Loaded on use: the terminal UI (blessed) costs the other commands nothing.
     const { connectCommand } = await import('./connect.ts');
     await connectCommand(target, opts);
-  });
+  },
+);
 
 try {
   await program.parseAsync(process.argv);

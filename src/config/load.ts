@@ -1,7 +1,7 @@
 // Reads keyhole.yaml (or the embedded default), validates it, and reports every problem as `FILE:LINE: field: message`.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type Node } from 'yaml';
 import { rawConfigSchema } from './schema.ts';
 import { resolveConfig, type ConfigProblem } from './resolve.ts';
 import type { Config } from './types.ts';
@@ -29,16 +29,8 @@ export function loadConfigText(text: string, source: string, baseDir: string): L
       errors: doc.errors.map((e) => `${source}:${lineCounter.linePos(e.pos[0]).line}: ${firstLine(e.message)}`),
     };
   }
-  const lineOf = (at: readonly (string | number)[]): number | undefined => {
-    // The deepest node that exists along the path: an unknown or missing key is reported at its parent.
-    for (let depth = at.length; depth >= 0; depth--) {
-      const node = doc.getIn(at.slice(0, depth), true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
   const format = (p: ConfigProblem) => {
-    const line = lineOf(p.path);
+    const line = lineOf(doc, lineCounter, p.path);
     const field = p.path.length > 0 ? `${p.path.join('.')}: ` : '';
     return `${source}${line === undefined ? '' : `:${line}`}: ${field}${p.message}`;
   };
@@ -53,6 +45,26 @@ export function loadConfigText(text: string, source: string, baseDir: string): L
   }
   const resolved = resolveConfig(parsed.data, baseDir, source);
   return resolved.ok ? resolved : { ok: false, errors: resolved.problems.map(format) };
+}
+
+// The line of the field at `at`, or of the deepest one that exists along the path (an unknown or missing key is
+// reported at its parent). A field in a map is on its key's line: a block map's value starts on the line below.
+function lineOf(doc: Document, lineCounter: LineCounter, at: readonly (string | number)[]): number | undefined {
+  for (let depth = at.length; depth >= 0; depth--) {
+    const node = keyOf(doc, at.slice(0, depth)) ?? doc.getIn(at.slice(0, depth), true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+// The key node that names the last step of `at` in its parent map, if the parent is a map that has it.
+function keyOf(doc: Document, at: readonly (string | number)[]): Node | undefined {
+  if (at.length === 0) return undefined;
+  const parent = doc.getIn(at.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const last = String(at[at.length - 1]);
+  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last);
+  return isScalar(pair?.key) ? pair.key : undefined;
 }
 
 function firstLine(message: string): string {

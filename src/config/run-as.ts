@@ -2,7 +2,7 @@
 // runs them as the configured unprivileged user, as root only when the config says `runAs: root`, and, when the config
 // says nothing, as nobody keeping only the right to read (see `implicitRunAs`): never silently as root.
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { canKeepReadSearch } from '../exec/run.ts';
+import { canKeepReadSearch } from '../exec/plan.ts';
 import type { RawConfig } from './schema.ts';
 import type { ConfigProblem } from './types.ts';
 import type { RunAs } from './types.ts';

@@ -15,7 +15,7 @@ const CHILD = new URL('./launcher-child.mjs', import.meta.url);
 /** One launcher per core (a spawn keeps one busy), at most four: more buys nothing but memory. */
 const POOL_SIZE = Math.min(4, Math.max(1, os.availableParallelism()));
 
-/** What runCommand uses of a child: its pid, its pipes, and 'exit' then 'close' (code, signal). */
+/** What runProcess uses of a child: its pid, its pipes, and 'exit' then 'close' (code, signal). */
 export interface LaunchedChild extends EventEmitter {
   pid?: number;
   stdout: Socket | null;

@@ -4,7 +4,9 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { launcherPids, spawnMethod, startLaunchers } from '../../src/exec/launcher.ts';
-import { exitCodeOf, runCommand, type RunRequest } from '../../src/exec/run.ts';
+import { runProcess } from '../../src/exec/run.ts';
+import { exitCodeOf } from '../../src/exec/result.ts';
+import type { RunRequest } from '../../src/exec/request.ts';
 import { descendantNamed, liveDescendants, liveProcessesRunning, processesSettle } from '../helpers/processes.ts';
 
 /** Keeps what is written, and announces each write. */
@@ -47,12 +49,12 @@ test.serial(
   'a command gets its stdio and nothing else: no other descriptor, no blocked or ignored signal',
   async (t) => {
     const fds = new Text();
-    await runCommand(request('/bin/ls', ['/proc/self/fd'], { stdout: fds }));
+    await runProcess(request('/bin/ls', ['/proc/self/fd'], { stdout: fds }));
     // Also none that Keyhole inherited without close-on-exec (a test harness may hold one): posix_spawn
     // closes them, and the launchers close theirs at start for the child_process path.
     t.deepEqual(fds.text.split('\n').filter(Boolean), ['0', '1', '2', '3'], 'ls sees its stdio and its own listing');
     const status = new Text();
-    await runCommand(request('/bin/cat', ['/proc/self/status'], { stdout: status }));
+    await runProcess(request('/bin/cat', ['/proc/self/status'], { stdout: status }));
     t.regex(status.text, /^SigBlk:\s+0+$/m);
     // Signals 1-31 all at their defaults (Node ignores SIGPIPE and SIGXFSZ). 32 and 33 are glibc's own (its
     // posix_spawn leaves them ignored, and glibc programs reinstall them): no program uses them as signals.
@@ -68,7 +70,7 @@ test.serial('commands are the launchers’ children, not this process’s', asyn
   startLaunchers();
   const launchers = launcherPids();
   t.true(launchers.length >= 1);
-  const run = runCommand(request('/bin/sleep', ['4242']));
+  const run = runProcess(request('/bin/sleep', ['4242']));
   const pid = await descendantNamed('sleep');
   const parent = Number(/^\d+ \(.*\) \S+ (\d+)/.exec(await readStat(pid))![1]);
   t.true(launchers.includes(parent), 'spawned by a launcher, so the fork did not block this event loop');
@@ -84,7 +86,7 @@ test.serial(
     // One command on each launcher, each saying when it runs: its output is here, so its pipes were handed over.
     const outputs = before.map(() => new Text());
     const runs = outputs.map((stdout) =>
-      runCommand(request('/bin/sh', ['-c', 'echo up; exec sleep 4343'], { stdout })),
+      runProcess(request('/bin/sh', ['-c', 'echo up; exec sleep 4343'], { stdout })),
     );
     await Promise.all(outputs.map((o) => holds(o, 'up\n')));
     for (const pid of before) process.kill(pid, 'SIGKILL');
@@ -97,7 +99,7 @@ test.serial(
       'no command is left running without a supervisor',
     );
     const stdout = new Text();
-    const next = await runCommand(request('/bin/echo', ['again'], { stdout }));
+    const next = await runProcess(request('/bin/echo', ['again'], { stdout }));
     t.is(next.code, 0);
     t.is(stdout.text, 'again\n');
     t.true(
@@ -110,7 +112,7 @@ test.serial(
 test.serial('a launcher killed while handing a command over: the command is killed, and fails to start', async (t) => {
   startLaunchers();
   const before = launcherPids();
-  const runs = before.map(() => runCommand(request('/bin/sleep', ['4444'])));
+  const runs = before.map(() => runProcess(request('/bin/sleep', ['4444'])));
   // Kill as soon as the commands exist: their pipes may still be on the way.
   await processesSettle(() => liveDescendants().filter((p) => p.endsWith(' sleep')).length >= runs.length);
   for (const pid of before) process.kill(pid, 'SIGKILL');
@@ -128,7 +130,7 @@ test.serial('a launcher killed while handing a command over: the command is kill
 test.serial('stdin is handed over too: a command reads what the client sends', async (t) => {
   const { Readable } = await import('node:stream');
   const stdout = new Text();
-  const result = await runCommand(
+  const result = await runProcess(
     request('/bin/cat', [], { stdin: Readable.from([Buffer.from('one\n'), Buffer.from('two\n')]), stdout }),
   );
   t.is(result.code, 0);
