@@ -13,4 +13,16 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // A boundary (docs/ARCHITECTURE.md): only the CLI ends the process; everything else returns or throws, so the
+    // server, the library and the tests stay in charge. The launcher child is a process of its own.
+    files: ['src/**/*.ts', 'src/**/*.mjs'],
+    ignores: ['src/cli/**', 'src/exec/launcher-child.mjs'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'only src/cli/ calls process.exit: return an exit code' },
+      ],
+    },
+  },
 );
