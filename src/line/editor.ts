@@ -5,11 +5,9 @@
 // never depends on how a terminal wraps. After a line (or EOF) the editor waits: input fed meanwhile is kept as
 // type-ahead (Ctrl-C aside, which is reported at once), and `prompt()` shows the next prompt and replays it, so a
 // pasted script runs one line at a time.
+import { LineDispatch, type Outcome } from './dispatch.ts';
 import { KeyDecoder, TypeAhead, type Key } from './keys.ts';
 import { fitView, formatColumns, promptLayout, textWidth } from './text.ts';
-import { completeWord, editKey, insertText, pastedText, type Edit, type Line } from './edit.ts';
-import { History } from './history.ts';
-import { ReverseSearch, type SearchAction, type SearchKey } from './search.ts';
 
 export interface LineEditorOptions {
   /** Plain text, no escape sequences (its width is measured): e.g. 'alice@host$ '. */
@@ -37,47 +35,46 @@ export interface EditorState {
 /** Candidates listed at most on a second Tab. */
 const MAX_LISTED = 100;
 
+/** The pty shell's line editor: the key dispatch (dispatch.ts) drawn with escape sequences, plus type-ahead. */
 export class LineEditor {
   private readonly decoder = new KeyDecoder();
-  private readonly opts: Required<Omit<LineEditorOptions, 'complete'>> & Pick<LineEditorOptions, 'complete'>;
-  private chars: readonly string[] = [];
-  private cursor = 0;
-  private readonly hist: History;
+  /** The line, its history, the search and the Tab state: what keys do, shared with the terminal client. */
+  private readonly core: LineDispatch;
+  private columns: number;
+  private promptText: string;
   private mode: 'editing' | 'waiting' = 'waiting';
   private readonly typeAhead = new TypeAhead();
-  private lastWasTab = false;
   private scroll = 0;
+  /** The prompt last laid out (the usual one or the search's), as shown (its start cut when too wide). */
+  private laidOut = '';
   private shownPrompt = '';
   private room = 1;
-  /** Ctrl-R: the reverse search under way. */
-  private search: ReverseSearch | null = null;
 
   constructor(
     private readonly write: (data: string) => void,
     opts: LineEditorOptions,
   ) {
-    this.opts = {
-      ...opts,
-      columns: validColumns(opts.columns),
-      historySize: checkCount('historySize', opts.historySize ?? 500, 0),
-      maxLineBytes: checkCount('maxLineBytes', opts.maxLineBytes ?? 8192, 1),
-    };
-    this.hist = new History(this.opts.historySize);
+    this.columns = validColumns(opts.columns);
+    this.promptText = opts.prompt;
+    const complete = opts.complete;
+    this.core = new LineDispatch({
+      historySize: opts.historySize,
+      maxLineBytes: opts.maxLineBytes,
+      // The shell's completion takes the line as a string and a UTF-16 cursor.
+      complete: complete && ((chars, cursor) => complete(chars.join(''), chars.slice(0, cursor).join('').length)),
+    });
     this.relayout();
   }
 
   /** Lines entered, oldest first. */
   get history(): readonly string[] {
-    return this.hist.lines;
+    return this.core.history;
   }
 
   /** The line being edited, for tests and for callers that want to keep a half-typed line. */
   get state(): EditorState {
-    return { line: this.chars.join(''), cursor: this.chars.slice(0, this.cursor).join('').length, mode: this.mode };
-  }
-
-  private get line(): Line {
-    return { chars: this.chars, cursor: this.cursor };
+    const { chars, cursor } = this.core.line;
+    return { line: chars.join(''), cursor: chars.slice(0, cursor).join('').length, mode: this.mode };
   }
 
   /** Shows the first prompt; input typed before it is replayed. */
@@ -102,12 +99,13 @@ export class LineEditor {
 
   /** Follows a window-change. */
   setColumns(columns: number): void {
-    this.opts.columns = validColumns(columns);
+    this.columns = validColumns(columns);
     this.relayout();
   }
 
+  /** The prompt for the next line (it may change with the role, after `admin`). */
   setPrompt(prompt: string): void {
-    this.opts.prompt = prompt;
+    this.promptText = prompt;
     this.relayout();
   }
 
@@ -137,135 +135,87 @@ export class LineEditor {
     });
   }
 
+  // Shows what the key did. A Ctrl-R search that began, ended or changed its query first redraws the row under the
+  // prompt that now applies (the line as the key left it).
   private handle(key: Key): EditorEvent | undefined {
-    if (this.search) return this.handleSearch(this.search, key);
-    const wasTab = this.lastWasTab;
-    this.lastWasTab = false;
-    const max = this.opts.maxLineBytes;
-    if (key.type !== 'key')
-      return this.apply(insertText(this.line, key.type === 'paste' ? pastedText(key.text) : key.text, max));
-    switch (key.name) {
-      case 'enter':
-        return this.accept();
-      case 'ctrl-c':
+    const outcome = this.core.key(key);
+    const relaid = this.relayoutIfChanged();
+    switch (outcome.type) {
+      case 'submit':
+        this.write('\r\n');
+        this.mode = 'waiting';
+        return { type: 'line', line: outcome.line };
+      case 'interrupt':
         this.write('^C\r\n');
         this.reset();
         return { type: 'interrupt' };
-      case 'ctrl-d':
-        if (this.chars.length > 0) break;
+      case 'eof':
         this.write('\r\n');
         this.mode = 'waiting';
         return { type: 'eof' };
-      case 'ctrl-l':
+      case 'clear-screen':
         this.write('\x1b[H\x1b[2J');
         return this.redraw();
-      case 'up':
-      case 'ctrl-p':
-        return this.recall(-1);
-      case 'down':
-      case 'ctrl-n':
-        return this.recall(1);
-      case 'tab':
-        this.lastWasTab = true;
-        return this.complete(wasTab);
-      case 'ctrl-r':
-        this.search = new ReverseSearch(this.hist.lines, this.chars);
-        return this.showSearch(this.search);
+      case 'candidates':
+        return this.list(outcome.items);
+      case 'changed':
+        return relaid ? this.ring(outcome.bell) : this.show(outcome);
+      case 'ignored':
+        return undefined;
     }
-    const edit = editKey(this.line, key.name);
-    return edit && this.apply(edit);
   }
 
-  // While searching, keys go to the search (line-editor-search.ts); the key that ends it may then do its usual work.
-  private handleSearch(search: ReverseSearch, key: Key): EditorEvent | undefined {
-    const step = search.key(searchKeyOf(key));
-    if (step.searching) return this.showSearch(search);
-    [this.search, this.chars, this.cursor] = [null, step.line.chars, step.line.cursor];
-    this.hist.rewind();
-    this.relayout(); // back to the usual prompt, redrawn
-    return step.replay ? this.handle(key) : undefined;
-  }
-
-  private showSearch(search: ReverseSearch): undefined {
-    [this.chars, this.cursor] = [search.line.chars, search.line.cursor];
-    this.relayout(); // the search prompt, redrawn
-  }
-
-  // Ends the line with Enter: reports it, remembers it, and waits for `prompt()`.
-  private accept(): EditorEvent {
-    const line = this.chars.join('');
-    this.hist.add(line);
-    this.write('\r\n');
-    this.mode = 'waiting';
-    return { type: 'line', line };
-  }
-
-  // Up (-1) and Down (+1) through history; below the newest entry is the line that was being typed.
-  private recall(step: -1 | 1): undefined {
-    const chars = this.hist.step(this.chars, step);
-    if (!chars) return;
-    [this.chars, this.cursor] = [chars, chars.length];
-    this.redraw();
-  }
-
-  private complete(again: boolean): undefined {
-    const { line, cursor } = this.state;
-    const candidates = this.opts.complete?.(line, cursor) ?? [];
-    const { edit, list } = completeWord(this.line, candidates, again, this.opts.maxLineBytes);
-    if (!list) return this.apply(edit);
-    const shown = formatColumns(list.slice(0, MAX_LISTED), this.opts.columns);
-    if (list.length > MAX_LISTED) shown.push(`... and ${list.length - MAX_LISTED} more`);
+  // Lists the candidates of a second Tab under the line, then draws the line again.
+  private list(items: readonly string[]): undefined {
+    const shown = formatColumns(items.slice(0, MAX_LISTED), this.columns);
+    if (items.length > MAX_LISTED) shown.push(`... and ${items.length - MAX_LISTED} more`);
     this.write(`\r\n${shown.join('\r\n')}\r\n`);
     this.redraw();
   }
 
-  private apply(edit: Edit): undefined {
-    const scrolls = fitView(edit.chars, edit.cursor, this.scroll, this.room).scroll !== this.scroll;
-    [this.chars, this.cursor] = [edit.chars, edit.cursor];
-    if (edit.echo === undefined || scrolls) this.redraw();
-    else if (edit.echo) this.write(edit.echo);
-    if (edit.bell) this.write('\x07');
+  // The echo is enough when the view does not scroll; anything else redraws.
+  private show(change: Extract<Outcome, { type: 'changed' }>): undefined {
+    const { chars, cursor } = this.core.line;
+    const scrolls = fitView(chars, cursor, this.scroll, this.room).scroll !== this.scroll;
+    if (change.echo === undefined || scrolls) this.redraw();
+    else if (change.echo) this.write(change.echo);
+    return this.ring(change.bell);
+  }
+
+  private ring(bell: boolean | undefined): undefined {
+    if (bell) this.write('\x07');
   }
 
   // Draws the prompt and the visible part of the line over the current row, and puts the cursor back.
   private redraw(): undefined {
-    const view = fitView(this.chars, this.cursor, this.scroll, this.room);
+    const { chars, cursor } = this.core.line;
+    const view = fitView(chars, cursor, this.scroll, this.room);
     this.scroll = view.scroll;
-    const back = textWidth(this.chars, this.cursor, view.end);
-    const text = this.chars.slice(view.scroll, view.end).join('');
+    const back = textWidth(chars, cursor, view.end);
+    const text = chars.slice(view.scroll, view.end).join('');
     this.write(`\r${this.shownPrompt}${text}\x1b[K${back > 0 ? `\x1b[${back}D` : ''}`);
   }
 
   private reset(): void {
-    [this.chars, this.cursor, this.scroll] = [[], 0, 0];
-    this.hist.rewind();
+    this.core.clear();
+    this.scroll = 0;
     this.redraw();
   }
 
+  private relayoutIfChanged(): boolean {
+    if ((this.core.searchPrompt ?? this.promptText) === this.laidOut) return false;
+    this.relayout();
+    return true;
+  }
+
   private relayout(): void {
-    const prompt = this.search?.prompt ?? this.opts.prompt;
-    [this.shownPrompt, this.room] = promptLayout(prompt, this.opts.columns);
+    this.laidOut = this.core.searchPrompt ?? this.promptText;
+    [this.shownPrompt, this.room] = promptLayout(this.laidOut, this.columns);
     if (this.mode === 'editing') this.redraw();
   }
-}
-
-const SEARCH_ACTIONS: Readonly<Record<string, SearchAction>> = {
-  'ctrl-r': 'older',
-  backspace: 'backspace',
-  'ctrl-g': 'abort',
-};
-
-function searchKeyOf(key: Key): SearchKey {
-  if (key.type !== 'key') return { type: 'text', text: key.type === 'paste' ? pastedText(key.text) : key.text };
-  return { type: SEARCH_ACTIONS[key.name] ?? 'other' };
 }
 
 // A window-change may carry 0 columns when the client does not know: keep a sane default.
 function validColumns(columns: number | undefined): number {
   return columns !== undefined && Number.isInteger(columns) && columns > 0 ? columns : 80;
-}
-
-function checkCount(name: string, value: number, min: number): number {
-  if (Number.isInteger(value) && value >= min) return value;
-  throw new RangeError(`Expected the \`${name}\` option to be an integer >= ${min}, got ${String(value)}.`);
 }

@@ -1,8 +1,8 @@
 // Incremental reverse search through the history (Ctrl-R), as readline does it in bash: each typed character narrows
 // the search to the newest line that contains the query, Ctrl-R again goes further back, Backspace widens it, Ctrl-G
 // gives the original line back, and any other key keeps the match as the line and then does its usual work (Enter
-// runs it, Ctrl-C drops it). Pure: the pty shell's editor and the terminal client both drive a ReverseSearch, each
-// mapping its own key names to SearchKey.
+// runs it, Ctrl-C drops it). Pure: the key dispatch (dispatch.ts), which the pty shell's editor and the terminal
+// client share, drives a ReverseSearch.
 import type { Line } from './edit.ts';
 
 export interface Search {
@@ -57,7 +57,7 @@ function find(entries: readonly string[], query: string, from: number, previous:
   return { query, match: previous.match, failed: true };
 }
 
-/** What a key does to a search: Ctrl-R, Backspace, Ctrl-G; each editor maps its own key names to these. */
+/** What a key does to a search: Ctrl-R, Backspace, Ctrl-G (dispatch.ts maps the canonical key names to these). */
 export type SearchAction = 'older' | 'backspace' | 'abort';
 
 /** A key as the search sees it: text typed, an action, or any other key (which ends the search). */

@@ -1,6 +1,7 @@
 // What a submitted line asks for: a command for the server (tokenized exactly as the server's shell would), or one of
-// the client's own commands (help, exit, the admin views), or a refusal with the tokenizer's reason. Pure.
+// the client's words (words.ts: help, exit, the admin views), or a refusal with the tokenizer's reason. Pure.
 import { tokenize } from '../../line/tokenize.ts';
+import { clientWord, isColon, WORDS, type ClientWord } from './words.ts';
 
 export type Action =
   | { type: 'none' }
@@ -26,71 +27,40 @@ export interface LineContext {
 }
 
 const NEEDS_ADMIN = 'needs admin rights: log in as a user whose role has admin rights';
+const KILL_USAGE = 'usage: kill SESSION (the ids are in the sessions view, F2)';
 
 /** Decides what a submitted line does. */
 export function parseLine(line: string, ctx: LineContext): Action {
   if (line.trim() === '') return { type: 'none' };
-  if (line.trimStart().startsWith(':')) return colonCommand(line.trim().slice(1));
+  if (line.trimStart().startsWith(':')) return colonCommand(line.trim().slice(1), ctx);
   const tokens = tokenize(line);
   if (!tokens.ok) return { type: 'refuse', reason: tokens.reason };
   const [name, ...args] = tokens.argv as [string, ...string[]];
   if (ctx.commands.includes(name)) return { type: 'run', argv: tokens.argv };
-  return builtin(name, args, ctx) ?? { type: 'run', argv: tokens.argv };
+  // A quoted ':quit' is a word for the server: colon commands are only what a line starts with.
+  const word = clientWord(name);
+  return word && !isColon(word) ? answer(word, name, args, ctx) : { type: 'run', argv: tokens.argv };
 }
 
-// The shell's builtins, answered by the client the way the shell answers them.
-function builtin(name: string, args: string[], ctx: LineContext): Action | undefined {
-  const none = (action: Action): Action =>
-    args.length === 0 ? action : { type: 'usage', message: `${name} takes no arguments` };
-  switch (name) {
-    case 'exit':
-    case 'logout':
-      return none({ type: 'quit' });
-    case 'help':
-      return none({ type: 'help' });
-    case 'clear':
-      return none({ type: 'clear' });
-    case 'whoami':
-      return none({ type: 'whoami' });
-    case 'admin':
-      return { type: 'usage', message: 'admin rights come from the role here: log in as an admin user' };
-    case 'sessions':
-    case 'show_clients':
-      return ctx.admin ? none({ type: 'sessions' }) : { type: 'usage', message: `${name} ${NEEDS_ADMIN}` };
-    case 'kill':
-      if (!ctx.admin) return { type: 'usage', message: `kill ${NEEDS_ADMIN}` };
-      return args.length === 1
-        ? { type: 'kill', session: args[0]! }
-        : { type: 'usage', message: 'usage: kill SESSION (the ids are in the sessions view, F2)' };
-    case 'shutdown':
-    case 'shutdown_server':
-      return ctx.admin ? none({ type: 'shutdown' }) : { type: 'usage', message: `${name} ${NEEDS_ADMIN}` };
-    default:
-      return undefined;
+// A client word typed as `typed` (the spelling used, for the messages) with its arguments.
+function answer(word: ClientWord, typed: string, args: string[], ctx: LineContext): Action {
+  const action = word.action;
+  if (typeof action !== 'string') return { type: 'usage', message: action.refusal };
+  // The shell's builtins are refused the way the shell refuses them; colon commands leave that to where they act.
+  if (word.builtin && word.adminOnly && !ctx.admin) return { type: 'usage', message: `${typed} ${NEEDS_ADMIN}` };
+  if (action === 'kill') {
+    return args.length === 1 ? { type: 'kill', session: args[0]! } : { type: 'usage', message: KILL_USAGE };
   }
+  return args.length === 0 ? { type: action } : { type: 'usage', message: `${typed} takes no arguments` };
 }
 
-function colonCommand(text: string): Action {
+// `:name`, split at spaces (no quoting: colon commands take no arguments).
+function colonCommand(text: string, ctx: LineContext): Action {
   const [name = '', ...rest] = text.split(/\s+/);
   if (rest.length > 0) return { type: 'usage', message: `:${name} takes no arguments` };
-  switch (name) {
-    case 'q':
-    case 'quit':
-      return { type: 'quit' };
-    case 'help':
-      return { type: 'help' };
-    case 'commands':
-      return { type: 'commands' };
-    case 'clear':
-      return { type: 'clear' };
-    case 'reconnect':
-      return { type: 'reconnect' };
-    case 'sessions':
-      return { type: 'sessions' };
-    default:
-      return {
-        type: 'usage',
-        message: `unknown client command ':${name}': try :help, :commands, :sessions, :clear, :reconnect or :quit`,
-      };
-  }
+  const word = clientWord(`:${name}`);
+  if (word && isColon(word)) return answer(word, `:${name}`, [], ctx);
+  const known = WORDS.filter(isColon).map((w) => w.word);
+  const list = `${known.slice(0, -1).join(', ')} or ${known.at(-1)}`;
+  return { type: 'usage', message: `unknown client command ':${name}': try ${list}` };
 }

@@ -2,6 +2,7 @@
 // in the transcript (one line per command, as the server's shell prints it). Pure, in blessed markup.
 import type { CommandInfo } from '../../protocol/frames.ts';
 import { escapeTags, noteLine, paint, type Theme } from './format.ts';
+import { isColon, visibleWords } from './words.ts';
 
 /** The side panel: each command in bold, its rule wrapped and indented under it, `width` columns wide. */
 export function panelLines(commands: readonly CommandInfo[], width: number, theme: Theme): string[] {
@@ -17,11 +18,13 @@ export function panelLines(commands: readonly CommandInfo[], width: number, them
 /** `help`: the commands with their rules, then the client's own commands and keys. */
 export function helpLines(commands: readonly CommandInfo[], admin: boolean, theme: Theme): string[] {
   const width = Math.max(8, ...commands.map((c) => c.name.length));
-  const own = admin ? 'help, whoami, clear, exit, sessions (F2), kill SESSION, shutdown' : 'help, whoami, clear, exit';
+  const listed = visibleWords(admin);
+  const usages = (colon: boolean) =>
+    listed.flatMap((w) => (isColon(w) === colon && w.usage !== null ? [w.usage] : [])).join(', ');
   return [
     paint('Commands you may run:', 'bold', theme),
     ...commands.map((c) => `  ${paint(escapeTags(c.name.padEnd(width)), 'bold', theme)}  ${escapeTags(c.rule)}`),
-    noteLine(`Client commands: ${own}; :commands, :clear, :reconnect, :quit`, theme),
+    noteLine(`Client commands: ${usages(false)}; ${usages(true)}`, theme),
     noteLine(
       'Keys: Tab completes, Up/Down history, PgUp/PgDn scroll, Ctrl-C stops a command, Ctrl-D quits, F1 commands panel',
       theme,

@@ -1,13 +1,16 @@
 // What Tab may complete at the cursor, from what the server's `list` says this user may run: command names (and the
-// client's own commands) for the first word, then the command's permitted options and path roots.
+// client's words, words.ts) for the first word, then the command's permitted options and path roots.
 import type { CommandInfo } from '../../protocol/frames.ts';
 import { tokenize } from '../../line/tokenize.ts';
 import { tokenStart } from '../../line/text.ts';
+import { visibleWords } from './words.ts';
 
-/** The client's own words, always offered for the first word; admins get the session commands too. */
+/** The client's words, always offered for the first word (admins get the session commands too); not the quiet
+ * spellings, nor a word the client only refuses (`admin`). */
 export function ownWords(admin: boolean): string[] {
-  const words = ['help', 'exit', 'clear', ':commands', ':help', ':clear', ':reconnect', ':quit'];
-  return admin ? [...words, 'sessions', 'kill', 'shutdown', ':sessions'] : words;
+  return visibleWords(admin)
+    .filter((w) => typeof w.action === 'string')
+    .flatMap((w) => [w.word, ...w.aliases]);
 }
 
 /**

@@ -1,5 +1,6 @@
-// Blessed's key names translated to the line editor's (src/shell/line-editor-edit.ts), so the client edits a line
-// exactly as the server's pty shell does: Emacs keys, word moves, Ctrl-U/K/W. Pure.
+// Blessed's key names translated to the line editor's canonical keys (src/line/keys.ts), so the client's input line
+// and the server's pty shell drive one key dispatch (src/line/dispatch.ts): Emacs keys, word moves, Ctrl-U/K/W. Pure.
+import type { Key } from '../../line/keys.ts';
 
 /** What blessed reports for a key: `full` is like `C-a`, `M-b`, `S-tab`, `pageup`. */
 export interface KeyEvent {
@@ -32,6 +33,34 @@ const EDIT_KEYS: Readonly<Record<string, string>> = {
   'C-right': 'word-right',
   'M-right': 'word-right',
 };
+
+// The other keys the dispatch knows: blessed reports Enter as 'enter' (CR) or 'linefeed' (LF). Ctrl-L is not here: the
+// app takes it first and clears the transcript.
+const LINE_KEYS: Readonly<Record<string, string>> = {
+  ...EDIT_KEYS,
+  enter: 'enter',
+  linefeed: 'enter',
+  tab: 'tab',
+  up: 'up',
+  down: 'down',
+  'C-p': 'ctrl-p',
+  'C-n': 'ctrl-n',
+  'C-c': 'ctrl-c',
+  'C-d': 'ctrl-d',
+  'C-r': 'ctrl-r',
+  'C-g': 'ctrl-g',
+};
+
+/** A key the dispatch has no name for: it does nothing, except end a Ctrl-R search (as any other key does). */
+export const OTHER_KEY: Key = { type: 'key', name: 'other' };
+
+/** The canonical key for a blessed keypress: a named key, the text it types, or OTHER_KEY. */
+export function lineKey(ch: string | undefined, key: KeyEvent): Key {
+  const name = LINE_KEYS[key.full];
+  if (name !== undefined) return { type: 'key', name };
+  const text = typedText(ch, key);
+  return text === undefined ? OTHER_KEY : { type: 'text', text };
+}
 
 /** The line editor's name for an editing key, or undefined when the key does not edit. */
 export function editKeyName(key: KeyEvent): string | undefined {

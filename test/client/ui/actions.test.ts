@@ -18,6 +18,10 @@ test(reads, 'vi /etc/passwd', { type: 'run', argv: ['vi', '/etc/passwd'] });
 test(reads, 'exit', { type: 'quit' });
 test(reads, 'logout', { type: 'quit' });
 test(reads, ':q', { type: 'quit' });
+test('sends a quoted colon word to the server: colon commands are only what a line starts with', reads, "':quit'", {
+  type: 'run',
+  argv: [':quit'],
+});
 test(reads, 'help', { type: 'help' });
 test(reads, ':commands', { type: 'commands' });
 test(reads, 'clear', { type: 'clear' });

@@ -42,6 +42,19 @@ test('offers the commands and the client words for the first word', (t) => {
   t.deepEqual(at(''), ['echo', 'ls', 'date', 'sleep', ...ownWords(false)]);
 });
 
+test('offers every client word a user may type, whoami and logout too', (t) => {
+  for (const word of ['help', 'whoami', 'clear', 'exit', 'logout', ':help', ':commands', ':quit']) {
+    t.true(at('').includes(word), word);
+  }
+});
+
+test('does not offer the old names, abbreviations, nor admin (which the client only refuses)', (t) => {
+  for (const word of ['show_clients', 'shutdown_server', ':q', 'admin']) t.false(at('', true).includes(word), word);
+});
+
+test(completes, 'who', 'whoami ');
+test(completes, 'logo', 'logout ');
+
 test('offers the session commands to admins only', (t) => {
   t.false(at('').includes('sessions'));
   t.true(at('', true).includes('sessions'));
