@@ -1,142 +1,84 @@
-// One SSH session channel: pty, window-change, env, signal, then exactly one shell or exec. Forwarding of agents and
-// X11, sftp and other subsystems are refused and audited. The shell itself lives in src/shell/.
-import type { ServerChannel, Session } from 'ssh2';
-import type { Via } from '../audit/events.ts';
-import type { Config } from '../config/types.ts';
-import { evaluate } from '../shell/evaluate.ts';
+// One SSH session channel: pty, window-change, env and signal requests, then exactly one door (doors.ts: shell, exec
+// or our subsystem). Forwarding of agents and X11, sftp and other subsystems are refused and audited.
+import type { ServerChannel, Session as SshSession } from 'ssh2';
 import { envAccepted } from '../shell/env.ts';
 import { PROTOCOL_NAME } from '../protocol/frames.ts';
-import { serveProtocol } from '../protocol/serve.ts';
-import { VERSION } from '../version.ts';
-import { startInteractiveShell } from '../shell/interactive.ts';
-import { runPlainShell } from '../shell/plain.ts';
-import type { ShellIO, ShellContext } from '../shell/context.ts';
-import { flushed, ttyOutput } from '../shell/tty-output.ts';
+import { shellContextFor, type ServerContext } from './context.ts';
+import { DOORS, type ChannelState, type DoorName } from './doors.ts';
+import type { Session } from './session.ts';
 
-type AcceptSession = () => Session;
+type AcceptSession = () => SshSession;
 
 export interface ChannelHost {
-  config(): Config;
-  /** Builds the shell's view of this session for one door (shell or exec). */
-  shellContext(via: Via, clientEnv: Record<string, string>, signal: AbortSignal): ShellContext;
-  /** Records and logs a refused request. */
-  refused(request: string, detail?: string): void;
+  readonly session: Session;
+  readonly server: ServerContext;
   /** False when the key used to log in carries `no-pty` or `restrict`. */
   readonly ptyAllowed: boolean;
-  /** The connection's lifetime: aborted when it closes. */
-  readonly signal: AbortSignal;
-  /** Input arrived: the session is not idle. */
-  touch(): void;
-  /** Lets the registry reach this channel's user (shutdown notices); returns a function that removes it. */
-  addNotifier(notify: (message: string) => void): () => void;
+  /** Records a refused request. */
+  refused(request: string, detail?: string): void;
 }
 
 const MAX_ENV_VARS = 32;
+/** Client signals that stop the running command, as Ctrl-C would. */
+const STOP_SIGNALS = ['INT', 'TERM', 'KILL', 'HUP'];
 
 /** Accepts a session channel and serves its requests until it closes. */
 export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): void {
-  const session = accept();
+  const ssh = accept();
   const lifetime = new AbortController();
-  const signal = AbortSignal.any([host.signal, lifetime.signal]);
+  const state: ChannelState = { pty: null, interrupt: null, onResize: null };
   const env: Record<string, string> = {};
-  let pty: { cols: number } | null = null;
-  let started = false;
-  let resize: ((cols: number) => void) | null = null;
-  let interrupt: AbortController | null = null;
+  let opened = false;
 
-  session.on('pty', (ok, no, info) => {
+  ssh.on('pty', (ok, no, info) => {
     if (!host.ptyAllowed) return (host.refused('pty', 'no-pty key option'), no?.());
-    pty = { cols: info.cols || 80 };
+    state.pty = { cols: info.cols || 80 };
     ok?.();
   });
-  session.on('window-change', (ok, _no, info) => {
-    if (pty) pty.cols = info.cols || pty.cols;
-    resize?.(info.cols);
+  ssh.on('window-change', (ok, _no, info) => {
+    if (state.pty) state.pty.cols = info.cols || state.pty.cols;
+    state.onResize?.(info.cols);
     ok?.();
   });
-  session.on('env', (ok, no, info) => {
-    if (envAccepted(host.config().acceptEnv, info.key, info.val) && Object.keys(env).length < MAX_ENV_VARS) {
-      env[info.key] = info.val;
-      return ok?.();
-    }
+  ssh.on('env', (ok, no, info) => {
+    const accepted = envAccepted(host.server.config().acceptEnv, info.key, info.val);
+    if (accepted && Object.keys(env).length < MAX_ENV_VARS) return ((env[info.key] = info.val), ok?.());
     host.refused('env', info.key);
     no?.();
   });
-  session.on('signal', (ok, _no, info) => {
-    // A client's INT/TERM/KILL/HUP stops the running command, as Ctrl-C would.
-    if (['INT', 'TERM', 'KILL', 'HUP'].includes(info.name)) interrupt?.abort();
+  ssh.on('signal', (ok, _no, info) => {
+    if (STOP_SIGNALS.includes(info.name)) state.interrupt?.abort();
     ok?.();
   });
-  session.on('subsystem', (ok, no, info) => {
-    if (info.name !== PROTOCOL_NAME || started) return (host.refused('subsystem', info.name), no?.());
-    started = true;
-    const channel = ok();
-    watch(channel, lifetime, host);
-    withNotifier(host, channel);
-    const shell = host.shellContext('protocol', env, signal);
-    const maxRuns = host.config().limits.maxRunsPerSession;
-    void serveProtocol(shell, channel, { serverVersion: `keyhole/${VERSION}`, maxRuns }).then((code) =>
-      finish(channel, code),
-    );
-  });
   for (const request of ['x11', 'auth-agent', 'sftp'] as const) {
-    session.on(request as 'x11', (_ok: unknown, no: (() => void) | undefined, info?: { name?: string }) => {
+    ssh.on(request as 'x11', (_ok: unknown, no: (() => void) | undefined, info?: { name?: string }) => {
       host.refused(request, info?.name);
       no?.();
     });
   }
-  session.on('shell', (ok, no) => {
-    if (started) return no?.();
-    started = true;
+
+  // The one place a door opens: at most one per channel, then the door runs until its exit status is sent.
+  const open = (door: DoorName, ok: () => ServerChannel, no: (() => void) | undefined, command = '') => {
+    if (opened) return no?.();
+    opened = true;
     const channel = ok();
-    watch(channel, lifetime, host);
-    const shell = host.shellContext('shell', env, signal);
-    if (pty) {
-      const term = startInteractiveShell(shell, { channel, columns: pty.cols });
-      resize = term.resize;
-      void term.done.then((code) => finish(channel, code));
-    } else {
-      void runPlainShell(shell, channel, plainIO(channel)).then((code) => finish(channel, code));
-    }
-    withNotifier(host, channel);
+    channel.on('data', () => host.session.touch());
+    channel.on('close', () => lifetime.abort());
+    channel.on('error', () => lifetime.abort());
+    const signal = AbortSignal.any([host.session.signal, lifetime.signal]);
+    const shell = shellContextFor(host.session, host.server, DOORS[door].via, env, signal);
+    const stopNotices = host.session.listen((message) => {
+      if (channel.writable) channel.stderr.write(`\r\nkeyhole: ${message}\r\n`);
+    });
+    channel.once('close', stopNotices);
+    void DOORS[door].serve({ channel, shell, state }, command).then((code) => finish(channel, code));
+  };
+  ssh.on('shell', (ok, no) => open('shell', ok, no));
+  ssh.on('exec', (ok, no, info) => open('exec', ok, no, info.command));
+  ssh.on('subsystem', (ok, no, info) => {
+    if (info.name !== PROTOCOL_NAME || opened) return (host.refused('subsystem', info.name), no?.());
+    open('subsystem', ok, no);
   });
-  session.on('exec', (ok, no, info) => {
-    if (started) return no?.();
-    started = true;
-    const channel = ok();
-    watch(channel, lifetime, host);
-    interrupt = new AbortController();
-    const io = pty ? ptyIO(channel) : plainIO(channel);
-    if (pty) channel.on('data', (d: Buffer) => d.includes(0x03) && interrupt?.abort());
-    else channel.resume(); // input nobody reads must still be consumed, or the channel never closes
-    withNotifier(host, channel);
-    void evaluate(info.command, host.shellContext('exec', env, signal), io, interrupt.signal).then((r) =>
-      finish(channel, r.code),
-    );
-  });
-}
-
-function plainIO(channel: ServerChannel): ShellIO {
-  return { stdout: channel, stderr: channel.stderr, stdin: channel };
-}
-
-// With a pty, as with sshd, stdout and stderr share the terminal and newlines become CRLF.
-function ptyIO(channel: ServerChannel): ShellIO {
-  const out = ttyOutput(channel);
-  return { stdout: out, stderr: out, stdin: channel, flush: () => flushed(out) };
-}
-
-function watch(channel: ServerChannel, lifetime: AbortController, host: ChannelHost): void {
-  channel.on('data', () => host.touch());
-  channel.on('close', () => lifetime.abort());
-  channel.on('error', () => lifetime.abort());
-}
-
-function withNotifier(host: ChannelHost, channel: ServerChannel): void {
-  const remove = host.addNotifier((message) => {
-    if (channel.writable) channel.stderr.write(`\r\nkeyhole: ${message}\r\n`);
-  });
-  channel.once('close', remove);
 }
 
 // The exit status must go out before the channel is closed, or the client reports 255 (see NOTES.md).

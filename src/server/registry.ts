@@ -1,19 +1,9 @@
-// The live sessions: what `sessions` lists and what `kill` and shutdown reach. No ssh2 here: a session is registered
-// with a function that ends it, whatever the transport.
+// The live sessions: what `sessions` lists and what `kill` and shutdown reach, with the ids they are known by.
 import type { SessionSummary } from '../shell/control.ts';
-
-/** A session as the registry holds it: the summary `sessions` shows, kept up to date, and the means to end it. */
-export interface LiveSession extends Omit<SessionSummary, 'lastActivity' | 'command'> {
-  lastActivity: Date;
-  command: string | null;
-  /** Ends the session: kills its commands and closes its connection. */
-  end(reason: string): void;
-  /** Says something to the user, for example that the server is shutting down. */
-  notify(message: string): void;
-}
+import type { Session } from './session.ts';
 
 export class SessionRegistry {
-  #sessions = new Map<string, LiveSession>();
+  #sessions = new Map<string, Session>();
   #next = 1;
 
   /** A new, never reused session id, short enough to type after `kill`. */
@@ -21,7 +11,7 @@ export class SessionRegistry {
     return `s${this.#next++}`;
   }
 
-  add(session: LiveSession): void {
+  add(session: Session): void {
     this.#sessions.set(session.id, session);
   }
 
@@ -29,7 +19,7 @@ export class SessionRegistry {
     this.#sessions.delete(id);
   }
 
-  get(id: string): LiveSession | undefined {
+  get(id: string): Session | undefined {
     return this.#sessions.get(id);
   }
 
@@ -43,12 +33,12 @@ export class SessionRegistry {
     return n;
   }
 
-  all(): LiveSession[] {
+  all(): Session[] {
     return [...this.#sessions.values()];
   }
 
   /** A snapshot for the admin builtins, oldest first. */
   summaries(): SessionSummary[] {
-    return this.all().map(({ end: _end, notify: _notify, ...summary }) => ({ ...summary }));
+    return this.all().map((s) => s.summary());
   }
 }

@@ -1,4 +1,5 @@
-// The Keyhole server: host keys, algorithms, the listener, the session registry, graceful shutdown and reload.
+// The Keyhole server, assembled in one place: host keys, the gate and listener, the shared context every connection
+// gets, the session registry, graceful shutdown (waiting on the work in progress, with deadlines) and reload.
 import os from 'node:os';
 import ssh2 from 'ssh2';
 import type { Audit } from '../audit/audit.ts';
@@ -6,13 +7,15 @@ import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import type { SessionControl } from '../shell/control.ts';
 import { realPathResolver } from '../shell/path-resolver.ts';
-import { VERSION } from '../version.ts';
 import { ALGORITHMS } from '../ssh/algorithms.ts';
+import { VERSION } from '../version.ts';
 import { serveConnection } from './connection.ts';
-import { loadHostKeys, type HostKey } from './host-keys.ts';
-import { SessionRegistry } from './registry.ts';
+import type { ServerContext } from './context.ts';
 import { createGate, type Gate } from './gate.ts';
+import { loadHostKeys, type HostKey } from './host-keys.ts';
 import { isExempt, Penalties } from './penalties.ts';
+import { SessionRegistry } from './registry.ts';
+import { allIdle, WorkGroup } from './work.ts';
 
 export interface StartOptions {
   readonly audit: Audit;
@@ -52,40 +55,31 @@ export async function startServer(initial: Config, options: StartOptions): Promi
   for (const key of hostKeys.filter((k) => k.generated)) {
     options.log.log('info', 'generated host key', { file: key.file, fingerprint: key.fingerprint });
   }
-  const registry = new SessionRegistry();
   let shuttingDown: Promise<void> | null = null;
   let markClosed!: () => void;
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
-
-  const control: SessionControl = {
-    list: () => registry.summaries(),
-    kill: (id, reason) => {
-      const session = registry.get(id);
-      session?.end(reason);
-      return session !== undefined;
-    },
-    shutdown: (reason) => void shutdown(reason),
-  };
-  const penalties = config.penalties
-    ? new Penalties(config.penalties, (s) => isExempt(config.penalties?.exempt ?? [], s))
-    : null;
-  const gate = createGate({
-    maxStartups: () => config.limits.maxStartups,
-    penalties,
-    log: options.log,
-    admit: (socket) => ssh.injectSocket(socket),
-  });
-  const busy = new Set<object>();
-  const open = new Set<object>();
-  const context = {
-    gate,
-    busy,
-    open,
+  const shutdown = (reason: string): Promise<void> =>
+    (shuttingDown ??= drain(context, reason, options).then(() => {
+      markClosed();
+      options.onShutdown?.(reason);
+    }));
+  const registry = new SessionRegistry();
+  const context: ServerContext = {
+    gate: createGate({
+      maxStartups: () => config.limits.maxStartups,
+      penalties: config.penalties
+        ? new Penalties(config.penalties, (s) => isExempt(config.penalties?.exempt ?? [], s))
+        : null,
+      log: options.log,
+      admit: (socket) => ssh.injectSocket(socket),
+    }),
+    busy: new WorkGroup(),
+    open: new WorkGroup(),
     config: () => config,
     audit: options.audit,
     log: options.log,
     registry,
-    control,
+    control: controlOf(registry, shutdown),
     resolver: realPathResolver,
     hostname: os.hostname(),
   };
@@ -99,35 +93,7 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     },
     (client, info) => serveConnection(client, info, context),
   );
-
-  const shutdown = (reason: string): Promise<void> => {
-    shuttingDown ??= drain(reason);
-    return shuttingDown;
-  };
-  const drain = async (reason: string) => {
-    options.log.log('info', 'shutting down', { reason, sessions: registry.size });
-    gate.server.close();
-    for (const s of registry.all()) s.notify(`the server is shutting down (${reason})`);
-    await waitForIdle([busy], config.limits.shutdownGraceMs);
-    for (const s of registry.all()) s.end('server shut down');
-    gate.closeAll();
-    // Commands cut off just now are being killed and connections are closing: wait (bounded) for their exit and
-    // disconnect records, so that server-stop is the last line.
-    await waitForIdle([busy, open], KILL_RECORD_WAIT_MS);
-    await options.audit.record({ event: 'server-stop', reason }).catch(() => undefined);
-    markClosed();
-    options.onShutdown?.(reason);
-  };
-
-  await new Promise<void>((resolve, reject) => {
-    gate.server.once('error', reject);
-    gate.server.listen(config.listen.port, config.listen.host, () => {
-      gate.server.removeListener('error', reject);
-      gate.server.on('error', (err: Error) => options.log.log('error', 'listener error', { error: err.message }));
-      resolve();
-    });
-  });
-  const address = gate.server.address() as { address: string; port: number };
+  const address = await listen(context.gate, config.listen, options.log);
   await options.audit.record({
     event: 'server-start',
     listen: `${address.address}:${address.port}`,
@@ -139,18 +105,47 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     hostKeys,
     registry,
     shutdown,
-    reload: (next) => {
-      config = next;
-    },
+    reload: (next) => void (config = next),
     closed,
-    gateStats: gate.stats,
+    gateStats: context.gate.stats,
   };
 }
 
-// Polls until every set is empty or the time is over; a poll every 100 ms costs nothing here.
-async function waitForIdle(sets: Set<object>[], graceMs: number): Promise<void> {
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && sets.some((s) => s.size > 0)) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+// What the admin builtins may do to the live sessions.
+function controlOf(registry: SessionRegistry, shutdown: (reason: string) => Promise<void>): SessionControl {
+  return {
+    list: () => registry.summaries(),
+    kill: (id, reason) => {
+      const session = registry.get(id);
+      session?.end(reason);
+      return session !== undefined;
+    },
+    shutdown: (reason) => void shutdown(reason),
+  };
+}
+
+// Stop accepting, tell everyone, let the work in progress finish within the grace, end the rest, and wait (bounded)
+// for the exit and disconnect records of what was cut off, so that server-stop is the last audit line.
+async function drain(context: ServerContext, reason: string, options: StartOptions): Promise<void> {
+  const { registry, gate } = context;
+  options.log.log('info', 'shutting down', { reason, sessions: registry.size });
+  gate.server.close();
+  for (const s of registry.all()) s.notify(`the server is shutting down (${reason})`);
+  await context.busy.idle(context.config().limits.shutdownGraceMs);
+  for (const s of registry.all()) s.end('server shut down');
+  gate.closeAll();
+  await allIdle([context.busy, context.open], KILL_RECORD_WAIT_MS);
+  await options.audit.record({ event: 'server-stop', reason }).catch(() => undefined);
+}
+
+// Listens on the configured address; rejects with the listener's error (EADDRINUSE, EACCES).
+function listen(gate: Gate, at: Config['listen'], log: Logger): Promise<{ address: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    gate.server.once('error', reject);
+    gate.server.listen(at.port, at.host, () => {
+      gate.server.removeListener('error', reject);
+      gate.server.on('error', (err: Error) => log.log('error', 'listener error', { error: err.message }));
+      resolve(gate.server.address() as { address: string; port: number });
+    });
+  });
 }

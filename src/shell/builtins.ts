@@ -1,6 +1,7 @@
 // The shell's own commands: help, exit, whoami, admin, and the admin builtins sessions, kill and shutdown.
 // They reach the live sessions only through SessionControl.
 import { verifyPassword } from '../auth/password.ts';
+import { BUILTINS, builtinWord, wordsOf, type BuiltinName, type BuiltinWord } from '../line/builtins.ts';
 import { allowedCommands, describeRule } from './policy.ts';
 import { currentRole, type LineResult, type ShellIO, type ShellContext } from './context.ts';
 import { formatSessionsTable } from './format.ts';
@@ -9,19 +10,6 @@ import { audited, killSession, listSessions, refuseUnlessAdmin, shutdownServer }
 type Builtin = (args: readonly string[], session: ShellContext, io: ShellIO) => Promise<LineResult>;
 
 const MAX_ADMIN_FAILURES = 3;
-
-/** Names a config may not give to a command: they are always the builtins. */
-export const RESERVED_NAMES = [
-  'help',
-  'exit',
-  'logout',
-  'admin',
-  'sessions',
-  'show_clients',
-  'kill',
-  'shutdown',
-  'shutdown_server',
-];
 
 const say = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);
 const refuse = (io: ShellIO, text: string, code = 126): LineResult => (say(io.stderr, `keyhole: ${text}`), { code });
@@ -33,8 +21,7 @@ const help: Builtin = async (_args, session, io) => {
   const width = Math.max(8, ...commands.map((c) => c.name.length));
   say(io.stdout, 'Commands you may run:');
   for (const c of commands) say(io.stdout, `  ${c.name.padEnd(width)}  ${describeRule(c)}`);
-  const own = ['help', 'whoami', 'exit', ...(config.adminPasswordHash && !role.admin ? ['admin'] : [])];
-  if (role.admin) own.push('sessions', 'kill <id>', 'shutdown');
+  const own = availableBuiltins(session).map((b) => b.usage);
   say(io.stdout, `Keyhole builtins: ${own.join(', ')}`);
   return { code: 0 };
 };
@@ -99,28 +86,31 @@ const shutdown =
     return { code: 0 };
   };
 
-const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
-  ['help', help],
-  ['exit', exit],
-  ['logout', exit],
-  ['admin', admin],
-  ['sessions', sessions('sessions')],
-  ['show_clients', sessions('show_clients')],
-  ['kill', kill],
-  ['shutdown', shutdown('shutdown')],
-  ['shutdown_server', shutdown('shutdown_server')],
-]);
+// What each builtin of the one table (line/builtins.ts) does; the type makes sure none is left without one.
+const ACTIONS: Readonly<Record<BuiltinName, (word: string) => Builtin>> = {
+  help: () => help,
+  whoami: () => whoami,
+  exit: () => exit,
+  admin: () => admin,
+  sessions: (word) => sessions(word),
+  kill: () => kill,
+  shutdown: (word) => shutdown(word),
+};
 
-/** The builtin for argv[0], if it is one. `whoami` is a builtin only while no command of that name is configured. */
-export function findBuiltin(name: string, session: ShellContext): Builtin | undefined {
-  if (name === 'whoami' && !session.config().commands.has('whoami')) return whoami;
-  return BUILTINS.get(name);
+/** The builtin for argv[0], if it is one (a configured command may never take a builtin's name). */
+export function findBuiltin(name: string): Builtin | undefined {
+  const word = builtinWord(name);
+  return word && ACTIONS[word.name](name);
 }
 
-/** Builtin names offered to tab completion for this session. */
+/** The builtins this session may use now, in `help`'s order: admin ones with admin rights, `admin` to get them. */
+export function availableBuiltins(session: ShellContext): BuiltinWord[] {
+  const admin = currentRole(session).admin;
+  const elevatable = Boolean(session.config().adminPasswordHash) && !admin;
+  return BUILTINS.filter((b) => (b.adminOnly ? admin : b.name !== 'admin' || elevatable));
+}
+
+/** Builtin words offered to tab completion for this session, aliases included. */
 export function builtinNames(session: ShellContext): string[] {
-  const names = ['help', 'exit', 'whoami'];
-  if (session.config().adminPasswordHash) names.push('admin');
-  if (currentRole(session).admin) names.push('sessions', 'show_clients', 'kill', 'shutdown', 'shutdown_server');
-  return names;
+  return availableBuiltins(session).flatMap((b) => wordsOf(b));
 }

@@ -37,7 +37,7 @@ async function evaluateLine(
   if (!tokens.ok) return report(io, await recordRefusal(session, line, tokens.reason, 126));
   const argv = tokens.argv;
   if (argv.length === 0) return { code: 0 };
-  const builtin = findBuiltin(argv[0]!, session);
+  const builtin = findBuiltin(argv[0]!);
   if (builtin) return builtin(argv.slice(1), session, io);
   const execution = await execute(session, argv, io, { interrupt, env: session.clientEnv, stdin: () => io.stdin });
   return report(io, execution, argv[0]!, session.config().limits.maxOutputBytes);
