@@ -1,19 +1,32 @@
-// Starts a real Keyhole server on an ephemeral loopback port for a test, with users, keys and commands that the
-// end-to-end tests share, and an in-memory audit to assert on.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// Starts a real Keyhole server on an ephemeral loopback port for a test, on the shared config of ./config.ts, with an
+// in-memory audit to assert on: for one test (withServer), for a whole file (serverPerFile), or by hand.
+import anyTest, { type TestFn } from 'ava';
+import { rmSync } from 'node:fs';
 import { MemoryAudit } from '../../src/audit/audit.ts';
 import type { AuditRecord } from '../../src/audit/events.ts';
-import { hashPassword } from '../../src/auth/password.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startServer, type KeyholeServer } from '../../src/server/server.ts';
+import {
+  writeConfigWith,
+  writeTestConfig,
+  type ServerOptions,
+  type Teardown,
+  type TestConfig,
+  type TestServerOptions,
+} from './config.ts';
 
-export const PASSWORD = 'alice-secret';
-export const ADMIN_PASSWORD = 'admin-secret';
+export {
+  ADMIN_PASSWORD,
+  PASSWORD,
+  withTestConfig,
+  writeTestConfig,
+  type ServerOptions,
+  type TestConfig,
+  type TestServerOptions,
+} from './config.ts';
 
+/** A server running in this process for a test, and what the test needs to reach and check it. */
 export interface TestServer {
   readonly port: number;
   readonly dir: string;
@@ -22,83 +35,55 @@ export interface TestServer {
   readonly server: KeyholeServer;
   readonly configFile: string;
   /** Private key files made with ssh-keygen. */
-  readonly keys: { readonly deploy: string; readonly boss: string; readonly stranger: string };
+  readonly keys: TestConfig['keys'];
   close(): Promise<void>;
   /** Resolves with the first audit record that matches, waiting for it to be written. */
   waitForAudit(match: (r: AuditRecord) => boolean): Promise<AuditRecord>;
 }
 
-let hashes: Promise<[string, string]> | null = null;
-
-export interface TestConfig {
-  readonly dir: string;
-  readonly srv: string;
-  readonly yaml: string;
-  readonly configFile: string;
-  readonly keys: TestServer['keys'];
+/** Starts a server for one test; it is closed and its temp dir removed when the test ends. */
+export async function withServer(t: Teardown, options: ServerOptions = {}): Promise<TestServer> {
+  const s = await startServerWith(options);
+  t.teardown(() => s.close());
+  return s;
 }
 
-/** Additions to the shared config for keys that `extra` YAML cannot add without repeating a key. */
-export interface TestServerOptions {
-  /** More `limits` entries in YAML flow style, e.g. `maxRunsPerSession: 2, maxOutputBytes: 16MiB` (later keys win). */
-  readonly limits?: string;
-  /** More commands for the operator role (define them in `extra`). */
-  readonly operatorCommands?: readonly string[];
+/**
+ * The `test` of a file whose tests share one server, `t.context.s`: started before the first test, closed after the
+ * last. `Extra` types more context that the file's own `test.before` hooks add (they run after this one).
+ */
+export function serverPerFile<Extra extends object = object>(
+  options: ServerOptions = {},
+): TestFn<{ s: TestServer } & Extra> {
+  const test = anyTest as TestFn<{ s: TestServer } & Extra>;
+  test.before(async (t) => {
+    t.context.s = await startServerWith(options);
+  });
+  test.after.always(async (t) => (t.context as Partial<{ s: TestServer }>).s?.close());
+  return test;
 }
 
-/** Writes a config in the documented shape under a temp dir, plus `extra` YAML, with keys made by ssh-keygen. */
-export async function writeTestConfig(
-  extra = '',
-  extraUsers: readonly string[] = [],
-  options: TestServerOptions = {},
-): Promise<TestConfig> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'keyhole-test-'));
-  const srv = path.join(dir, 'srv');
-  mkdirSync(path.join(srv, 'sub'), { recursive: true });
-  writeFileSync(path.join(srv, 'hello.txt'), 'srv-file\n');
-  const keys = { deploy: keygen(dir, 'deploy'), boss: keygen(dir, 'boss'), stranger: keygen(dir, 'stranger') };
-  hashes ??= Promise.all([hashPassword(PASSWORD), hashPassword(ADMIN_PASSWORD)]);
-  const [userHash, adminHash] = await hashes;
-  const yaml = `
-listen: { host: 127.0.0.1, port: 0 }
-hostKeys: [${dir}/ssh_host_ed25519_key]
-adminPassword: "${adminHash}"
-cwd: ${srv}
-penalties: { exempt: [127.0.0.1] }
-limits: { ${limits(options.limits)} }
-users:
-  alice: { password: "${userHash}", role: operator }
-  deploy: { authorizedKeys: ${keys.deploy}.pub, role: operator }
-  boss: { password: "${userHash}", authorizedKeys: [ "${readFileSync(`${keys.boss}.pub`, 'utf8').trim()}" ], role: admin }
-${extraUsers.map((line) => `  ${line}`).join('\n')}
-roles:
-  operator: { commands: [echo, date, ls, cat, sleep, 'false', slow, flood, sh-env${(options.operatorCommands ?? []).map((c) => `, ${c}`).join('')}] }
-  admin: { inherits: [operator], admin: true }
-commands:
-  echo: { program: /bin/echo, args: any }
-  date: { program: /bin/date, args: none }
-  ls: { program: /bin/ls, flags: [-l, -a, -la], paths: [${srv}] }
-  cat: { program: /bin/cat, paths: [${srv}] }
-  sleep: { program: /bin/sleep, patterns: ['[0-9]+'], maxArgs: 1 }
-  false: { program: /bin/false, args: none }
-  slow: { program: /bin/sleep, fixedArgs: ['30'], args: none, timeout: 300ms }
-  flood: { program: /usr/bin/yes, args: none }
-  sh-env: { program: /usr/bin/env, args: none }
-${extra}`;
-  const configFile = path.join(dir, 'keyhole.yaml');
-  writeFileSync(configFile, yaml);
-  return { dir, srv, yaml, configFile, keys };
+/** Starts a server in this process, for hooks (where `t.teardown` is not allowed): call `close()` when done. */
+export async function startServerWith(options: ServerOptions = {}): Promise<TestServer> {
+  return start(await writeConfigWith(options));
 }
 
-/** Writes the test config and starts the server in this process, with an in-memory audit. */
+/** Like `writeTestConfig`, then starts the server in this process with an in-memory audit; `close()` removes all. */
 export async function startTestServer(
   extra = '',
   extraUsers: readonly string[] = [],
   options: TestServerOptions = {},
 ): Promise<TestServer> {
-  const { dir, srv, yaml, configFile, keys } = await writeTestConfig(extra, extraUsers, options);
+  return start(await writeTestConfig(extra, extraUsers, options));
+}
+
+// Starts the server in this process on a written config, with an in-memory audit.
+async function start({ dir, srv, yaml, configFile, keys }: TestConfig): Promise<TestServer> {
   const loaded = loadConfigText(yaml, configFile, dir);
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  if (!loaded.ok) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(loaded.errors.join('\n'));
+  }
   const audit = new MemoryAudit();
   const server = await startServer(loaded.config, { audit, log: silentLogger });
   return {
@@ -117,30 +102,7 @@ export async function startTestServer(
   };
 }
 
-// The shared limits, with the caller's entries replacing those of the same name (YAML forbids duplicate keys).
-function limits(extra = ''): string {
-  const entries = new Map(
-    [
-      'commandTimeout: 20s',
-      'maxOutputBytes: 1MiB',
-      'shutdownGrace: 5s',
-      'maxStartups: 200',
-      'loginGraceTime: 120s',
-      ...extra.split(','),
-    ]
-      .map((e) => e.trim())
-      .filter((e) => e !== '')
-      .map((e) => [e.slice(0, e.indexOf(':')).trim(), e] as const),
-  );
-  return [...entries.values()].join(', ');
-}
-
-function keygen(dir: string, name: string): string {
-  const file = path.join(dir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', file]);
-  return file;
-}
-
+// Resolves with the first record that matches, now or once it is written.
 async function waitForAudit(audit: MemoryAudit, match: (r: AuditRecord) => boolean): Promise<AuditRecord> {
   for (;;) {
     const found = audit.records.find(match);

@@ -5,18 +5,13 @@
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { parse, stringify } from 'yaml';
-import { MemoryAudit } from '../../src/audit/audit.ts';
 import type { AuditRecord } from '../../src/audit/events.ts';
-import { loadConfigText } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/log.ts';
-import { startServer, type KeyholeServer } from '../../src/server/server.ts';
 import { collect, connectSsh2, execOn, opensshArgs, type Credentials, type ExecResult } from '../helpers/clients.ts';
 import { Screen } from '../helpers/screen.ts';
-import { PASSWORD, writeTestConfig } from '../helpers/server.ts';
+import { PASSWORD, startServerWith, type ServerOptions, type TestServer } from '../helpers/server.ts';
 
 /** One escape attempt. `$MARKER`, `$SRV` and `$DIR` are filled in per attempt before the line is sent. */
 interface Attempt {
@@ -203,11 +198,8 @@ const CORPUS: Record<string, readonly Attempt[]> = {
 const test = anyTest as TestFn<Setup>;
 type T = ExecutionContext<Setup>;
 
-interface Setup {
-  readonly server: KeyholeServer;
-  readonly audit: MemoryAudit;
-  readonly dir: string;
-  readonly srv: string;
+/** The server the attempts aim at (`server`, `audit`, `dir`, `srv`...), and what they use on it. */
+interface Setup extends TestServer {
   readonly markers: string;
   readonly deploy: Credentials & { readonly privateKey: string };
   /** One connection for every exec attempt. */
@@ -243,33 +235,32 @@ class PtyShell {
   }
 }
 
-test.before(async (t) => {
-  const c = await writeTestConfig();
-  const config = parse(c.yaml);
+const SERVER: ServerOptions = {
   // Commands whose rules do not list the options that would run something else.
-  Object.assign(config.commands, {
-    tar: { program: '/bin/tar', flags: ['-t', '-v', '-f'], paths: [c.srv] },
-    find: { program: '/usr/bin/find', flags: ['-print'], paths: [c.srv] },
-    ssh: { program: 'ssh', flags: ['-V'], patterns: ['[a-z][a-z0-9.-]*'] },
-    mark: { program: '/usr/bin/touch', paths: [c.srv] },
-  });
-  config.roles.operator.commands.push('tar', 'find', 'ssh', 'mark');
+  commands: {
+    tar: '{ program: /bin/tar, flags: [-t, -v, -f], paths: [$SRV] }',
+    find: '{ program: /usr/bin/find, flags: [-print], paths: [$SRV] }',
+    ssh: "{ program: ssh, flags: [-V], patterns: ['[a-z][a-z0-9.-]*'] }",
+    mark: '{ program: /usr/bin/touch, paths: [$SRV] }',
+  },
+  operatorCommands: ['tar', 'find', 'ssh', 'mark'],
   // The env and request attempts each open a connection, all at once: more handshakes than the default 10 in flight.
-  config.limits.maxStartups = 100;
-  const loaded = loadConfigText(stringify(config), c.configFile, c.dir);
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  limits: 'maxStartups: 100',
+};
+
+// One server for the file, started here rather than by serverPerFile: the after hook checks it before closing it.
+test.before(async (t) => {
+  const c = await startServerWith(SERVER);
   makeFixtures(c.dir, c.srv);
-  const audit = new MemoryAudit();
-  const server = await startServer(loaded.config, { audit, log: silentLogger });
   const deploy = { privateKey: c.keys.deploy };
-  const exec = await connectSsh2(server.port, 'deploy', deploy);
+  const exec = await connectSsh2(c.port, 'deploy', deploy);
   const ptys = await Promise.all([
-    startPty(server.port, 'deploy', deploy, c.dir),
-    startPty(server.port, 'alice', { password: PASSWORD }, c.dir),
-    startPty(server.port, 'deploy', deploy, c.dir),
-    startPty(server.port, 'alice', { password: PASSWORD }, c.dir),
+    startPty(c.port, 'deploy', deploy, c.dir),
+    startPty(c.port, 'alice', { password: PASSWORD }, c.dir),
+    startPty(c.port, 'deploy', deploy, c.dir),
+    startPty(c.port, 'alice', { password: PASSWORD }, c.dir),
   ]);
-  t.context = { server, audit, dir: c.dir, srv: c.srv, markers: path.join(c.dir, 'markers'), deploy, exec, ptys };
+  t.context = { ...c, markers: path.join(c.dir, 'markers'), deploy, exec, ptys };
 });
 
 test.after.always(async (t) => {
@@ -284,8 +275,7 @@ test.after.always(async (t) => {
   t.deepEqual(unexpected, []);
   s.exec.end();
   for (const pty of s.ptys) pty.child.kill();
-  await s.server.shutdown('test over');
-  rmSync(s.dir, { recursive: true, force: true });
+  await s.close();
 });
 
 // The layout the attempts aim at: a root with symlinks out of it, and files beside it that must stay out of reach.

@@ -1,13 +1,9 @@
 // Exec requests end to end, with ssh2's client and with OpenSSH: the policy, exit codes, stdout/stderr and auth.
-import anyTest, { type ExecutionContext, type TestFn } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { ssh2Exec, opensshExec, type Credentials, type ExecResult } from '../helpers/clients.ts';
-import { PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
+import { PASSWORD, serverPerFile, type TestServer } from '../helpers/server.ts';
 
-const test = anyTest as TestFn<{ s: TestServer }>;
-test.before(async (t) => {
-  t.context.s = await startTestServer();
-});
-test.after.always(async (t) => t.context.s?.close());
+const test = serverPerFile();
 
 type Client = 'ssh2' | 'openssh';
 const run = (

@@ -1,15 +1,10 @@
 // The interactive shell driven by keystrokes through OpenSSH with a pty: prompt, history, Ctrl-C, admin elevation.
-import anyTest, { type TestFn } from 'ava';
 import { once } from 'node:events';
 import { opensshInteractive, connectSsh2 } from '../helpers/clients.ts';
-import { ADMIN_PASSWORD, PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
+import { ADMIN_PASSWORD, PASSWORD, serverPerFile } from '../helpers/server.ts';
 import { Screen } from '../helpers/screen.ts';
 
-const test = anyTest as TestFn<{ s: TestServer }>;
-test.before(async (t) => {
-  t.context.s = await startTestServer();
-});
-test.after.always(async (t) => t.context.s?.close());
+const test = serverPerFile();
 
 const UP = '\x1b[A';
 

@@ -2,16 +2,14 @@
 // and a client that dies mid-command leaves no process behind.
 import test from 'ava';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
 import { connectSsh2, opensshExec, opensshInteractive } from '../helpers/clients.ts';
 import { startServeProcess } from '../helpers/cli.ts';
 import { Screen } from '../helpers/screen.ts';
 import { descendantNamed } from '../helpers/processes.ts';
-import { startTestServer, writeTestConfig } from '../helpers/server.ts';
+import { withServer, withTestConfig } from '../helpers/server.ts';
 
 test('shutdown_server by an admin ends keyhole with status 0 while a client is connected', async (t) => {
-  const config = await writeTestConfig();
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const config = await withTestConfig(t);
   const server = await startServeProcess(config.configFile);
   t.teardown(() => server.child.kill('SIGKILL'));
   const held = opensshInteractive(server.port, 'deploy', { privateKey: config.keys.deploy }, config.dir);
@@ -32,8 +30,7 @@ test('shutdown_server by an admin ends keyhole with status 0 while a client is c
 });
 
 test('SIGTERM shuts keyhole down gracefully with status 0', async (t) => {
-  const config = await writeTestConfig();
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const config = await withTestConfig(t);
   const server = await startServeProcess(config.configFile);
   const client = await connectSsh2(server.port, 'deploy', { privateKey: config.keys.deploy });
   client.on('error', () => undefined);
@@ -44,8 +41,7 @@ test('SIGTERM shuts keyhole down gracefully with status 0', async (t) => {
 });
 
 test('a client killed mid-command leaves no child process behind', async (t) => {
-  const s = await startTestServer();
-  t.teardown(() => s.close());
+  const s = await withServer(t);
   const ssh = opensshInteractive(s.port, 'deploy', { privateKey: s.keys.deploy }, s.dir, 'sleep 77');
   await s.waitForAudit((a) => a.event === 'command' && a.argv[1] === '77');
   const pid = await descendantNamed('sleep');

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import { connectSsh2, execOn, ssh2Exec } from '../helpers/clients.ts';
-import { PASSWORD, startTestServer } from '../helpers/server.ts';
+import { PASSWORD, withServer } from '../helpers/server.ts';
 
 // Tries `password` again and again on one connection; resolves with the number of attempts the server allowed.
 function hammer(
@@ -34,8 +34,7 @@ function hammer(
 }
 
 test('a connection is dropped after maxAuthTries failed passwords', async (t) => {
-  const s = await startTestServer('', [], { limits: 'maxAuthTries: 3' });
-  t.teardown(() => s.close());
+  const s = await withServer(t, { limits: 'maxAuthTries: 3' });
   const r = await hammer(s.port, 'wrong');
   t.notRegex(r.error, /logged in/);
   t.true(r.attempts < 20, 'the server ended the connection long before the client gave up');
@@ -44,8 +43,7 @@ test('a connection is dropped after maxAuthTries failed passwords', async (t) =>
 });
 
 test('connections beyond maxStartups are refused while others are unauthenticated', async (t) => {
-  const s = await startTestServer('', [], { limits: 'maxStartups: 2' });
-  t.teardown(() => s.close());
+  const s = await withServer(t, { limits: 'maxStartups: 2' });
   const idle = [net.connect(s.port, '127.0.0.1'), net.connect(s.port, '127.0.0.1')];
   t.teardown(() => idle.forEach((sock) => sock.destroy()));
   await Promise.all(idle.map((sock) => once(sock, 'data'))); // each got the server's ident: both admitted
@@ -60,8 +58,7 @@ test('connections beyond maxStartups are refused while others are unauthenticate
 });
 
 test('a source that keeps failing is refused, while another source logs in at once', async (t) => {
-  const s = await startTestServer('', [], { limits: 'maxAuthTries: 2' });
-  t.teardown(() => s.close());
+  const s = await withServer(t, { limits: 'maxAuthTries: 2' });
   // Each connection fails and is dropped (authfail: 5 s for the connection): after four, 127.0.0.2 is past 15 s.
   for (let i = 0; i < 4; i++) await hammer(s.port, 'wrong', '127.0.0.2');
   const refused = await hammer(s.port, PASSWORD, '127.0.0.2');
@@ -72,8 +69,7 @@ test('a source that keeps failing is refused, while another source logs in at on
 });
 
 test('an idle session is ended after idleTimeout; one whose command runs on any channel is not', async (t) => {
-  const s = await startTestServer('', [], { limits: 'idleTimeout: 1s' });
-  t.teardown(() => s.close());
+  const s = await withServer(t, { limits: 'idleTimeout: 1s' });
   const idle = await connectSsh2(s.port, 'deploy', { privateKey: s.keys.deploy });
   idle.on('error', () => undefined);
   await once(idle, 'close');

@@ -1,14 +1,9 @@
 // Everything that is not a session shell or exec is refused and audited: forwarding both ways, sftp, agent, X11,
 // env outside the allow-list.
-import anyTest, { type TestFn } from 'ava';
 import { connectSsh2, execOn, opensshExec } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { serverPerFile, type TestServer } from '../helpers/server.ts';
 
-const test = anyTest as TestFn<{ s: TestServer }>;
-test.before(async (t) => {
-  t.context.s = await startTestServer();
-});
-test.after.always(async (t) => t.context.s?.close());
+const test = serverPerFile();
 
 const deploy = (s: TestServer) => connectSsh2(s.port, 'deploy', { privateKey: s.keys.deploy });
 

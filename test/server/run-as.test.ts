@@ -2,15 +2,12 @@
 // root (CI runs as root); they are skipped elsewhere, where the unit tests in test/config still cover the resolution.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import anyTest, { type TestFn } from 'ava';
+import test from 'ava';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { ssh2Exec, type ExecResult } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { withServer, type TestServer } from '../helpers/server.ts';
 
-const test = anyTest as TestFn;
 const asRoot = process.getuid?.() === 0 ? test : test.skip;
-
-const OPTIONS = { operatorCommands: ['id', 'touch'] };
 
 const warningsOf = (s: TestServer): readonly string[] => {
   const loaded = loadConfigFile(s.configFile);
@@ -23,13 +20,13 @@ const exec = (s: TestServer, command: string): Promise<ExecResult> =>
 asRoot(
   'a root server with no runAs runs commands as nobody, reading root-only files but writing nothing',
   async (t) => {
-    const s = await startTestServer(
-      // The commands section ends the shared YAML, so these lines join it.
-      `  id: { program: /usr/bin/id, flags: [-u, -g, -G] }\n  touch: { program: /usr/bin/touch, args: any }\n`,
-      [],
-      OPTIONS,
-    );
-    t.teardown(() => s.close());
+    const s = await withServer(t, {
+      commands: {
+        id: '{ program: /usr/bin/id, flags: [-u, -g, -G] }',
+        touch: '{ program: /usr/bin/touch, args: any }',
+      },
+      operatorCommands: ['id', 'touch'],
+    });
     t.true(
       warningsOf(s).some((w) => /config has no runAs: commands run as nobody/.test(w)),
       'the operator is told',
@@ -51,21 +48,21 @@ asRoot(
 );
 
 asRoot('runAs: root says it, and then commands do run as root', async (t) => {
-  const s = await startTestServer(`  id: { program: /usr/bin/id, flags: [-u] }\nrunAs: root\n`, [], {
+  const s = await withServer(t, {
+    commands: { id: '{ program: /usr/bin/id, flags: [-u] }' },
     operatorCommands: ['id'],
+    yaml: 'runAs: root',
   });
-  t.teardown(() => s.close());
   t.deepEqual(warningsOf(s), []);
   t.is((await exec(s, 'id -u')).stdout.trim(), '0');
 });
 
 asRoot('runAs with a user and group runs as them, without the read capability', async (t) => {
-  const s = await startTestServer(
-    `  id: { program: /usr/bin/id, flags: [-u, -g] }\nrunAs: { user: nobody, group: nogroup }\n`,
-    [],
-    { operatorCommands: ['id'] },
-  );
-  t.teardown(() => s.close());
+  const s = await withServer(t, {
+    commands: { id: '{ program: /usr/bin/id, flags: [-u, -g] }' },
+    operatorCommands: ['id'],
+    yaml: 'runAs: { user: nobody, group: nogroup }',
+  });
   t.is((await exec(s, 'id -u')).stdout.trim(), '65534');
   const read = await exec(s, `cat ${s.srv}/hello.txt`);
   t.not(read.code, 0, 'a plain unprivileged user cannot read root-only files');

@@ -1,38 +1,34 @@
 // Key types, the plain (no pty) shell, and `kill`: an admin ends another user's session.
-import anyTest, { type TestFn } from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectSsh2, execOn, opensshArgs, opensshExec } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { serverPerFile } from '../helpers/server.ts';
 
-const test = anyTest as TestFn<{ s: TestServer; keys: Record<string, string> }>;
 const KEY_TYPES = {
   rsa: ['-t', 'rsa', '-b', '3072'],
   ecdsa: ['-t', 'ecdsa', '-b', '256'],
   ecdsa521: ['-t', 'ecdsa', '-b', '521'],
 };
 
-test.before(async (t) => {
-  const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
-  const keys: Record<string, string> = {};
-  const lines: string[] = [];
-  for (const [name, args] of Object.entries(KEY_TYPES)) {
-    keys[name] = path.join(dir, name);
-    execFileSync('ssh-keygen', ['-q', ...args, '-N', '', '-C', name, '-f', keys[name]!]);
-    lines.push(
-      `${name}-user: { authorizedKeys: ["${readFileSync(`${keys[name]}.pub`, 'utf8').trim()}"], role: operator }`,
-    );
-  }
-  t.context.keys = keys;
-  t.context.s = await startTestServer('', lines);
-});
-test.after.always(async (t) => t.context.s?.close());
+// A key pair of each type, and a user `<type>-user` who logs in with it.
+const keyDir = mkdtempSync(path.join(tmpdir(), 'keyhole-keys-'));
+const keys: Record<string, string> = {};
+const users: Record<string, string> = {};
+for (const [name, args] of Object.entries(KEY_TYPES)) {
+  keys[name] = path.join(keyDir, name);
+  execFileSync('ssh-keygen', ['-q', ...args, '-N', '', '-C', name, '-f', keys[name]!]);
+  users[`${name}-user`] = `{ authorizedKeys: ["${readFileSync(`${keys[name]}.pub`, 'utf8').trim()}"], role: operator }`;
+}
+
+const test = serverPerFile({ users });
+test.after.always(() => rmSync(keyDir, { recursive: true, force: true }));
 
 for (const name of Object.keys(KEY_TYPES)) {
   test(`OpenSSH logs in with an ${name} key (signature verified)`, async (t) => {
-    const { s, keys } = t.context;
+    const { s } = t.context;
     const r = await opensshExec(s.port, `${name}-user`, { privateKey: keys[name]! }, s.dir, 'echo ok');
     t.is(r.code, 0, r.stderr);
     t.is(r.stdout, 'ok\n');

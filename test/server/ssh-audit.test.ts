@@ -1,10 +1,8 @@
 // ssh-audit (Debian package) against the real server: no failures in the scan, and the pinned algorithm policy in
 // docs/ssh-audit/ holds exactly. CI installs ssh-audit; elsewhere the test says it was skipped.
-import anyTest, { type TestFn } from 'ava';
 import { execFile, execFileSync } from 'node:child_process';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { serverPerFile } from '../helpers/server.ts';
 
-const test = anyTest as TestFn<{ s: TestServer }>;
 const POLICY = 'docs/ssh-audit/keyhole-policy.txt';
 
 function hasSshAudit(): boolean {
@@ -17,10 +15,7 @@ function hasSshAudit(): boolean {
 }
 
 const available = hasSshAudit();
-test.before(async (t) => {
-  if (available) t.context.s = await startTestServer();
-});
-test.after.always(async (t) => t.context.s?.close());
+const test = serverPerFile();
 
 function sshAudit(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {

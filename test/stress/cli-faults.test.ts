@@ -1,9 +1,9 @@
 // Faults against the real `keyhole serve` process: SIGTERM under load drains and exits 0, SIGHUP keeps the old config
 // when the new one is broken and applies a good one to live sessions, and an audit log that cannot be written stops
 // logins and commands instead of letting them run unaudited. `npm run stress` raises the load (STRESS=1).
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type ssh2 from 'ssh2';
@@ -11,20 +11,16 @@ import type { ClientChannel } from 'ssh2';
 import { startServeProcess } from '../helpers/cli.ts';
 import { collect, connectSsh2, execOn, type ExecResult } from '../helpers/clients.ts';
 import type { Screen } from '../helpers/screen.ts';
-import { writeTestConfig, type TestConfig } from '../helpers/server.ts';
+import { withTestConfig, type ServerOptions } from '../helpers/server.ts';
 
 const STRESS = process.env.STRESS === '1';
 const SLEEPERS = STRESS ? 50 : 8;
 const LOOPERS = STRESS ? 20 : 4;
 
-// Writes a test config (plus `extra` lines) and starts `keyhole serve` on it; both are cleaned up after the test.
-async function serve(t: { teardown(fn: () => void): void }, extra = '', operatorCommands: string[] = [], limits = '') {
-  const config = await writeTestConfig('', [], {
-    operatorCommands,
-    limits: `maxStartups: 1000, maxSessionsPerUser: 1000, ${limits}`,
-  });
-  writeFileSync(config.configFile, config.yaml + extra);
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+// Writes a test config with room for many logins and starts `keyhole serve` on it; both are cleaned up after the test.
+async function serve(t: ExecutionContext, options: ServerOptions = {}) {
+  const limits = `maxStartups: 1000, maxSessionsPerUser: 1000, ${options.limits ?? ''}`;
+  const config = await withTestConfig(t, { ...options, limits });
   const server = await startServeProcess(config.configFile);
   t.teardown(() => server.child.exitCode === null && server.child.kill('SIGKILL'));
   return { config, server, login: () => connectSsh2(server.port, 'deploy', { privateKey: config.keys.deploy }) };
@@ -71,10 +67,14 @@ async function echoLoop(
 
 // `anchor` runs until the test ends its input: while it runs the server is never idle, so the drain cannot end between
 // two commands of a loop (which would cut the next one) however slow the machine is.
-const ANCHOR = '  anchor: { program: /bin/cat, args: none, interactive: true }\n';
+const ANCHOR = { anchor: '{ program: /bin/cat, args: none, interactive: true }' };
 
 test(`SIGTERM while ${SLEEPERS} commands run and ${LOOPERS} clients keep going: they drain, and keyhole exits 0`, async (t) => {
-  const { server, login } = await serve(t, ANCHOR, ['anchor'], 'shutdownGrace: 60s');
+  const { server, login } = await serve(t, {
+    commands: ANCHOR,
+    operatorCommands: ['anchor'],
+    limits: 'shutdownGrace: 60s',
+  });
   const sleepers = await Promise.all(Array.from({ length: SLEEPERS }, login));
   const loopers = await Promise.all(Array.from({ length: LOOPERS }, login));
   const holder = await login();
@@ -123,7 +123,7 @@ test(`SIGTERM while ${SLEEPERS} commands run and ${LOOPERS} clients keep going: 
 // it had just killed, and (found by CI) without waiting for the disconnect records of the connections it closed. It
 // now waits (bounded) until no line or run is in progress and every connection's disconnect is audited.
 test('a command killed when the grace runs out still gets its exit record before server-stop', async (t) => {
-  const { server, login } = await serve(t, '', [], 'shutdownGrace: 500ms');
+  const { server, login } = await serve(t, { limits: 'shutdownGrace: 500ms' });
   const client = await login();
   client.on('error', () => undefined);
   void execOn(client, 'sleep 60').catch(() => undefined);
@@ -170,26 +170,22 @@ test('SIGHUP with a broken config keeps the old one; a good one changes what new
   t.is((await execOn(fresh, 'cat hello.txt')).stdout, 'srv-file\n');
 });
 
-// A `mark` command that would leave a file behind if it ran: proof that nothing ran unaudited.
-function markCommand(config: TestConfig): string {
-  return `  mark: { program: /usr/bin/touch, paths: [${config.srv}] }\n`;
-}
-
-// Starts `keyhole serve` with `mark` allowed and the audit in a file of the test's folder.
-async function serveWithAuditFile(t: { teardown(fn: () => void): void }) {
-  const config = await writeTestConfig('', [], { operatorCommands: ['mark'] });
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+// Starts `keyhole serve` with the audit in a file of the test's folder, and `mark`, a command that would leave a file
+// behind if it ran: proof that nothing ran unaudited.
+async function serveWithAuditFile(t: ExecutionContext) {
+  const config = await withTestConfig(t, {
+    commands: { mark: '{ program: /usr/bin/touch, paths: [$SRV] }' },
+    operatorCommands: ['mark'],
+    yaml: 'audit: { file: $DIR/audit.log }',
+  });
   const auditFile = path.join(config.dir, 'audit.log');
-  writeFileSync(config.configFile, `${config.yaml}${markCommand(config)}audit: { file: ${auditFile} }\n`);
   const server = await startServeProcess(config.configFile);
   t.teardown(() => server.child.exitCode === null && server.child.kill('SIGKILL'));
   return { config, server, auditFile };
 }
 
 test('an audit file on a full disk (/dev/full) stops keyhole at start, loudly, before it listens', async (t) => {
-  const config = await writeTestConfig();
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
-  writeFileSync(config.configFile, `${config.yaml}audit: { file: /dev/full }\n`);
+  const config = await withTestConfig(t, { yaml: 'audit: { file: /dev/full }' });
   const error = await t.throwsAsync(startServeProcess(config.configFile));
   t.regex(error.message, /^keyhole exited 1:/);
   t.regex(error.message, /error THE AUDIT LOG CANNOT BE WRITTEN: .* file="\/dev\/full" error="ENOSPC/);

@@ -12,7 +12,7 @@ import type { ClientChannel } from 'ssh2';
 import type { MemoryAudit } from '../../src/audit/audit.ts';
 import type { AuditRecord } from '../../src/audit/events.ts';
 import { collect, connectSsh2, execOn, ssh2Exec } from '../helpers/clients.ts';
-import { startTestServer } from '../helpers/server.ts';
+import { withServer } from '../helpers/server.ts';
 import { descendantNamed, liveDescendants } from '../helpers/processes.ts';
 import { makePlans, openFds, runClient, unmatchedAudit } from './load.ts';
 
@@ -43,8 +43,7 @@ test.serial(
   `${CLIENTS} clients at once, a third dropping mid-way, leave no session, process, fd or audit gap`,
   async (t) => {
     t.timeout(STRESS ? 600_000 : 150_000, 'the clients did not all finish (see the progress lines)');
-    const s = await startTestServer('', [], { limits: 'maxStartups: 1000, maxSessionsPerUser: 1000' });
-    t.teardown(() => s.close());
+    const s = await withServer(t, { limits: 'maxStartups: 1000, maxSessionsPerUser: 1000' });
     const key = readFileSync(s.keys.deploy);
     // One full round first, so that descriptors opened once per process (the SIGCHLD pipe...) are in the baseline.
     t.is((await ssh2Exec(s.port, 'deploy', { privateKey: s.keys.deploy }, 'echo warm')).stdout, 'warm\n');
@@ -110,8 +109,7 @@ function tally(items: readonly (string | null)[]): Record<string, number> {
 
 test.serial('a paused reader of a large cat holds the server to a bounded amount of memory', async (t) => {
   const size = (STRESS ? 256 : 64) * MiB;
-  const s = await startTestServer('', [], { limits: `maxOutputBytes: ${2 * size}` });
-  t.teardown(() => s.close());
+  const s = await withServer(t, { limits: `maxOutputBytes: ${2 * size}` });
   writeFileSync(path.join(s.srv, 'big.bin'), Buffer.alloc(size, 'k'));
   const client = await connectSsh2(s.port, 'deploy', { privateKey: s.keys.deploy });
   gc();
@@ -155,8 +153,7 @@ function mib(bytes: number): string {
 }
 
 test.serial('the output cap ends a flood with a clear message, and the session goes on', async (t) => {
-  const s = await startTestServer();
-  t.teardown(() => s.close());
+  const s = await withServer(t);
   const client = await connectSsh2(s.port, 'deploy', { privateKey: s.keys.deploy });
   t.teardown(() => client.end());
   const channel = await new Promise<ClientChannel>((resolve, reject) =>
