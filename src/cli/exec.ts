@@ -23,7 +23,7 @@ interface HostResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly outcome?: RunOutcome;
-  /** Exit status for this host: the remote status, 126/127 for refusals, 255 for connection failures. */
+  /** Exit status for this host: the remote status, a refusal's exitCode (126/127), 255 for connection failures. */
   readonly code: number;
   readonly error?: string;
 }

@@ -1,4 +1,6 @@
 // The errors the client library throws: one class per kind of failure, each with a stable `code` to branch on.
+import type { ErrorCode } from '../protocol/frames.ts';
+import type { Refusal } from '../protocol/refusal.ts';
 
 export type ClientErrorCode =
   | 'connect_failed'
@@ -42,13 +44,16 @@ export class HostKeyError extends KeyholeError {
 }
 
 /** The server refused a request with a protocol error frame (`denied`, `unknown_command`, `not_admin`, ...). */
-export class RemoteError extends KeyholeError {
-  constructor(
-    code: string,
-    message: string,
-    /** The shell convention for the refusal: 126 denied, 127 unknown command, 1 otherwise. */
-    readonly exitCode: number,
-  ) {
-    super(code, message);
+export class RemoteError extends KeyholeError implements Refusal {
+  declare readonly code: ErrorCode;
+  /** The shell convention for the refusal (protocol/refusal.ts): 126 denied, 127 unknown command, 1 otherwise. */
+  readonly exitCode: number;
+  /** The server's one-line reason, which is also the message. */
+  readonly reason: string;
+
+  constructor(refused: Refusal) {
+    super(refused.code, refused.reason);
+    this.exitCode = refused.exitCode;
+    this.reason = refused.reason;
   }
 }

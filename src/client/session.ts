@@ -1,21 +1,22 @@
-// The client side of keyhole-v1 over an ssh2 connection: runs (buffered or streamed), list, and the admin requests,
+// The client side of keyhole-v1 over an SSH connection: runs (buffered or streamed), list, and the admin requests,
 // each matched to its answer by id.
 import { PassThrough, type Readable } from 'node:stream';
-import type ssh2 from 'ssh2';
-import type { ClientChannel } from 'ssh2';
-import { LineSplitter } from '../protocol/lines.ts';
 import {
-  MAX_FRAME_BYTES,
   PROTOCOL_NAME,
   PROTOCOL_VERSION,
+  encodeFrame,
+  type ClientFrame,
   type CommandInfo,
   type ServerFrame,
   type SessionInfo,
 } from '../protocol/frames.ts';
+import { refusal } from '../protocol/refusal.ts';
 import { ConnectionError, RemoteError } from './errors.ts';
+import { readServerFrames, type FrameSource } from './frame-reader.ts';
 
 type Hello = Extract<ServerFrame, { type: 'hello' }>;
 type Exit = Extract<ServerFrame, { type: 'exit' }>;
+type Request = Extract<ClientFrame, { type: 'list' | 'sessions' | 'kill' | 'shutdown' }>;
 
 export interface RunOptions {
   /** Input for a command marked interactive on the server. */
@@ -50,6 +51,18 @@ export interface RunStream {
   cancel(): void;
 }
 
+/** What a session needs of its SSH connection: an ssh2 Client (transport.ts makes one; ssh2 stays there) has it. */
+export interface SubsystemConnection {
+  subsys(name: string, callback: (err: Error | undefined, channel: SubsystemChannel) => void): unknown;
+  end(): unknown;
+}
+
+interface SubsystemChannel extends FrameSource {
+  write(text: string): unknown;
+  end(): unknown;
+  readonly stderr: { resume(): unknown };
+}
+
 interface Pending {
   frame(frame: ServerFrame): void;
   fail(error: Error): void;
@@ -62,39 +75,34 @@ export class ProtocolSession {
   #closed: Error | null = null;
 
   private constructor(
-    private readonly connection: ssh2.Client,
-    private readonly channel: ClientChannel,
+    private readonly connection: SubsystemConnection,
+    private readonly channel: SubsystemChannel,
     /** What the server said about itself and this login. */
     readonly hello: Hello,
   ) {}
 
   /** Opens the subsystem and waits for the server's hello. */
-  static open(connection: ssh2.Client, clientName = 'keyhole-client'): Promise<ProtocolSession> {
+  static open(connection: SubsystemConnection, clientName = 'keyhole-client'): Promise<ProtocolSession> {
     return new Promise((resolve, reject) => {
       connection.subsys(PROTOCOL_NAME, (err, channel) => {
         if (err)
           return reject(
             new ConnectionError('protocol', `the server refused the ${PROTOCOL_NAME} subsystem: ${err.message}`),
           );
-        const splitter = new LineSplitter(MAX_FRAME_BYTES * 2);
         let session: ProtocolSession | null = null;
-        channel.on('data', (chunk: Buffer) => {
-          for (const event of splitter.push(chunk)) {
-            if (event.type !== 'line' || event.line === '') continue;
-            const frame = JSON.parse(event.line) as ServerFrame;
+        readServerFrames(channel, {
+          frame: (frame) => {
             if (session) session.#dispatch(frame);
-            else if (frame.type === 'hello') {
-              session = new ProtocolSession(connection, channel, frame);
-              resolve(session);
-            }
-          }
+            else if (frame.type === 'hello') resolve((session = new ProtocolSession(connection, channel, frame)));
+          },
+          invalid: (error) => (session ? session.#fail(error) : reject(error)),
+          closed: () => {
+            if (!session) reject(new ConnectionError('closed', 'the connection closed before the server said hello'));
+            if (session) session.#fail(new ConnectionError('closed', 'the connection to the server was closed'));
+          },
         });
         channel.stderr.resume();
-        channel.on('close', () => {
-          if (!session) reject(new ConnectionError('closed', 'the connection closed before the server said hello'));
-          if (session) session.#fail(new ConnectionError('closed', 'the connection to the server was closed'));
-        });
-        channel.write(`${JSON.stringify({ type: 'hello', client: clientName, versions: [PROTOCOL_VERSION] })}\n`);
+        channel.write(encodeFrame({ type: 'hello', client: clientName, versions: [PROTOCOL_VERSION] }));
       });
     });
   }
@@ -114,7 +122,7 @@ export class ProtocolSession {
     const cancel = () => this.#send({ type: 'cancel', id });
     const done = new Promise<RunOutcome>((resolve, reject) => {
       const end = () => (stdout.end(), stderr.end(), opts.signal?.removeEventListener('abort', cancel));
-      this.#pending.set(id, {
+      this.#await(id, {
         frame: (frame) => {
           if (frame.type === 'stdout' || frame.type === 'stderr') {
             (frame.type === 'stdout' ? stdout : stderr).write(Buffer.from(frame.data, 'base64'));
@@ -132,8 +140,8 @@ export class ProtocolSession {
       });
     });
     opts.signal?.addEventListener('abort', cancel, { once: true });
-    const stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin).toString('base64');
-    this.#send({ type: 'run', id, argv, stdin, timeoutMs: opts.timeoutMs, env: opts.env });
+    const stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
+    this.#send({ type: 'run', id, argv: [...argv], stdin, timeoutMs: opts.timeoutMs, env: opts.env });
     return { stdout, stderr, done, cancel };
   }
 
@@ -165,10 +173,10 @@ export class ProtocolSession {
     this.connection.end();
   }
 
-  #request(body: Record<string, unknown>, answer: ServerFrame['type']): Promise<ServerFrame> {
+  #request(request: Request, answer: ServerFrame['type']): Promise<ServerFrame> {
     const id = `q${this.#next++}`;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, {
+      this.#await(id, {
         frame: (frame) => {
           this.#pending.delete(id);
           if (frame.type === answer) resolve(frame);
@@ -181,13 +189,19 @@ export class ProtocolSession {
         },
         fail: reject,
       });
-      this.#send({ ...body, id });
+      this.#send({ ...request, id });
     });
   }
 
-  #send(frame: Record<string, unknown>): void {
+  // Waits for the frames of `id`; on a session already lost, fails at once rather than wait forever.
+  #await(id: string, pending: Pending): void {
+    if (this.#closed) return pending.fail(this.#closed);
+    this.#pending.set(id, pending);
+  }
+
+  #send(frame: ClientFrame): void {
     if (this.#closed) return;
-    this.channel.write(`${JSON.stringify(frame)}\n`);
+    this.channel.write(encodeFrame(frame));
   }
 
   #dispatch(frame: ServerFrame): void {
@@ -196,6 +210,7 @@ export class ProtocolSession {
   }
 
   #fail(error: Error): void {
+    if (this.#closed) return; // the first failure (an invalid frame, say) is the one to report
     this.#closed = error;
     for (const pending of this.#pending.values()) pending.fail(error);
     this.#pending.clear();
@@ -208,8 +223,7 @@ function outcome(frame: Exit): RunOutcome {
 }
 
 function remoteError(frame: Extract<ServerFrame, { type: 'error' }>): RemoteError {
-  const exitCode = frame.code === 'denied' ? 126 : frame.code === 'unknown_command' ? 127 : 1;
-  return new RemoteError(frame.code, frame.message, exitCode);
+  return new RemoteError(refusal(frame.code, frame.message));
 }
 
 async function text(stream: Readable): Promise<string> {

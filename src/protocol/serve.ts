@@ -3,16 +3,10 @@
 import { currentRole, type ShellContext } from '../shell/context.ts';
 import { printable } from '../line/printable.ts';
 import { adminFrame } from './admin.ts';
+import { parseClientFrame } from './client-frames.ts';
+import { FrameDecoder } from './decoder.ts';
 import { channelSink, type FrameSink } from './frame-writer.ts';
-import {
-  MAX_FRAME_BYTES,
-  PROTOCOL_VERSION,
-  parseFrame,
-  type ClientFrame,
-  type ErrorCode,
-  type ServerFrame,
-} from './frames.ts';
-import { LineSplitter } from './lines.ts';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, type ClientFrame, type ErrorCode, type ServerFrame } from './frames.ts';
 import { listFrame } from './list.ts';
 import { runFrame, type RunFrame } from './run.ts';
 
@@ -76,15 +70,9 @@ export function serveProtocol(session: ShellContext, channel: Channel, opts: Pro
     }
   };
 
-  const splitter = new LineSplitter(MAX_FRAME_BYTES);
+  const decoder = new FrameDecoder(parseClientFrame, MAX_FRAME_BYTES);
   channel.on('data', (chunk: Buffer | string) => {
-    for (const event of splitter.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))) {
-      if (event.type === 'too-large') {
-        error('too_large', `a frame may be at most ${MAX_FRAME_BYTES} bytes; this one was skipped`);
-        continue;
-      }
-      if (event.line.trim() === '') continue;
-      const parsed = parseFrame(event.line);
+    for (const parsed of decoder.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))) {
       if (parsed.ok) handle(parsed.frame);
       else error(parsed.code, parsed.message, parsed.id);
     }

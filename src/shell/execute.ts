@@ -1,6 +1,8 @@
 // Policy -> audit -> run -> audit for one argv: the part of the pipeline that every door shares (the shell, exec and
 // the automation protocol). What to tell the user about the outcome is the caller's business.
-import { exitCodeOf, runCommand, type RunResult } from '../exec/run.ts';
+import { runProcess } from '../exec/run.ts';
+import { exitCodeOf, type ProcessResult } from '../exec/result.ts';
+import { refusal, refusalOfStatus, type Refusal } from '../protocol/refusal.ts';
 import { decide } from './policy.ts';
 import { currentRole, type ShellContext } from './context.ts';
 
@@ -35,9 +37,10 @@ export type Execution =
       readonly ran: false;
       readonly code: number;
       readonly reason: string;
-      readonly why: 'denied' | 'unknown' | 'audit';
+      /** The refusal as the protocol reports it: its code (denied, unknown_command, ...), `code` and `reason`. */
+      readonly refusal: Refusal;
     }
-  | { readonly ran: true; readonly code: number; readonly result: RunResult; readonly timeoutMs: number };
+  | { readonly ran: true; readonly code: number; readonly result: ProcessResult; readonly timeoutMs: number };
 
 export interface Output {
   readonly stdout: NodeJS.WritableStream;
@@ -55,24 +58,26 @@ export async function execute(
   const principal = { user: session.user.name, role: currentRole(session) };
   const decision = decide(principal, argv, config.commands, session.resolver, config.cwd);
   const labels = opts.labels;
-  if (!decision.allow) return refuse(session, argv, decision.code, decision.reason, { line: opts.line, labels });
+  if (!decision.allow) {
+    return refuse(session, argv, refusalOfStatus(decision.code, decision.reason), { line: opts.line, labels });
+  }
   if (opts.requiresStdin && !decision.command.interactive) {
     const reason = `'${argv[0]}' does not read input (it is not marked interactive)`;
-    return refuse(session, argv, 126, reason, { labels });
+    return refuse(session, argv, refusal('denied', reason), { labels });
   }
   const base = { session: session.id, user: session.user.name, argv, via: session.via, ...labels } as const;
   try {
     await session.audit.record({ event: 'command', ...base, allowed: true });
   } catch {
     const reason = 'the audit log cannot be written, so no command may run: tell the administrator';
-    return { ran: false, code: 1, reason, why: 'audit' };
+    return notRun(refusal('audit_unavailable', reason));
   }
   const configured = decision.command.timeoutMs ?? config.limits.commandTimeoutMs;
   const timeoutMs =
     opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, configured || Infinity) : configured;
   const signal = opts.interrupt ? AbortSignal.any([session.signal, opts.interrupt]) : session.signal;
   opts.onStart?.();
-  const result = await runCommand({
+  const result = await runProcess({
     program: decision.program,
     args: decision.argv,
     env: { ...config.env, ...opts.env, KEYHOLE_USER: session.user.name, KEYHOLE_SESSION: session.id },
@@ -99,8 +104,7 @@ export async function execute(
 export async function refuse(
   session: ShellContext,
   argv: readonly string[],
-  code: number,
-  reason: string,
+  refused: Refusal,
   extra: { readonly line?: string; readonly labels?: AuditLabels } = {},
 ): Promise<Execution> {
   const event = {
@@ -109,25 +113,30 @@ export async function refuse(
     user: session.user.name,
     argv,
     allowed: false,
-    reason,
-    code,
+    reason: refused.reason,
+    code: refused.exitCode,
     via: session.via,
     ...extra.labels,
   } as const;
   // A failure shows in audit.failure, and the command is refused anyway.
   await session.audit.record(extra.line === undefined ? event : { ...event, line: extra.line }).catch(() => undefined);
-  return { ran: false, code, reason, why: code === 127 ? 'unknown' : 'denied' };
+  return notRun(refused);
 }
 
 /** Audits a refusal that happened before the policy (a line that does not tokenize). */
 export function recordRefusal(session: ShellContext, line: string, reason: string, code: number): Promise<Execution> {
-  return refuse(session, [], code, reason, { line });
+  return refuse(session, [], refusalOfStatus(code, reason), { line });
+}
+
+// A command that did not run: the shell shows `reason` and exits with `code`, the protocol sends the refusal's code.
+function notRun(refused: Refusal): Execution {
+  return { ran: false, code: refused.exitCode, reason: refused.reason, refusal: refused };
 }
 
 async function recordExit(
   session: ShellContext,
   argv: readonly string[],
-  r: RunResult,
+  r: ProcessResult,
   code: number,
   labels: AuditLabels | undefined,
 ): Promise<void> {

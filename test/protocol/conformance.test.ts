@@ -181,6 +181,8 @@ test(refused, ['shutdown'], 'unknown_command', /shutdown frame/);
 test(refused, ['kill', 's1'], 'unknown_command', /kill frame/);
 test(refused, ['exit'], 'unknown_command', /EOF/);
 test(refused, ['admin'], 'unknown_command', /role/);
+test(refused, ['whoami'], 'unknown_command', /builtin.*hello frame/);
+test(refused, ['show_clients'], 'unknown_command', /sessions frame/);
 test(refused, ['echo', 'x'.repeat(9000)], 'too_large', /more than the limit of 8192/);
 
 test('refused runs are audited with their code, 126 for denied and 127 for unknown', async (t) => {

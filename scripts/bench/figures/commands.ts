@@ -1,6 +1,8 @@
 // Figure 3: commands per second over one authenticated connection, one command in flight at a time: exec channels
 // (both servers), and Keyhole's structured protocol (the keyhole-v1 subsystem, newline-delimited JSON frames).
 import type { ClientChannel } from 'ssh2';
+import { readServerFrames } from '../../../src/client/frame-reader.ts';
+import { PROTOCOL_NAME, PROTOCOL_VERSION, encodeFrame, type ServerFrame } from '../../../src/protocol/frames.ts';
 import { closeClient, connectClient, execOk, type Client } from '../load/ssh2.ts';
 import type { Figures } from '../report/metrics.ts';
 import { elapsedMs } from '../stats.ts';
@@ -39,10 +41,10 @@ export async function protocolCommandsPerSecond(
   if (target.name !== 'keyhole') return null;
   const client = await connectClient(target, ctx.work.clientKey);
   try {
-    const channel = await openSubsystem(client, 'keyhole-v1');
+    const channel = await openSubsystem(client, PROTOCOL_NAME);
     if (!channel) return null;
-    const frames = new FrameReader(channel);
-    channel.write(`${JSON.stringify({ type: 'hello', client: 'keyhole-bench', versions: [1] })}\n`);
+    const frames = new FrameWaiter(channel);
+    channel.write(encodeFrame({ type: 'hello', client: 'keyhole-bench', versions: [PROTOCOL_VERSION] }));
     await frames.next((f) => f.type === 'hello');
     await runFrame(channel, frames, 'warm-up');
     const start = performance.now();
@@ -56,8 +58,8 @@ export async function protocolCommandsPerSecond(
 }
 
 // Sends one run of `true` and waits for its exit frame; anything but code 0 is an error in the bench's setup.
-async function runFrame(channel: ClientChannel, frames: FrameReader, id: string): Promise<void> {
-  channel.write(`${JSON.stringify({ type: 'run', id, argv: ['true'] })}\n`);
+async function runFrame(channel: ClientChannel, frames: FrameWaiter, id: string): Promise<void> {
+  channel.write(encodeFrame({ type: 'run', id, argv: ['true'] }));
   const exit = await frames.next((f) => (f.type === 'exit' || f.type === 'error') && f.id === id);
   if (exit.type !== 'exit' || exit.code !== 0)
     throw new Error(`keyhole-v1 run of 'true' failed: ${JSON.stringify(exit)}`);
@@ -67,38 +69,31 @@ function openSubsystem(client: Client, name: string): Promise<ClientChannel | nu
   return new Promise((resolve) => client.subsys(name, (err, channel) => resolve(err ? null : channel)));
 }
 
-type Frame = { type?: unknown; id?: unknown; code?: unknown };
-
-/** Splits a channel's output into JSON frames and hands each to the waiter it matches. */
-class FrameReader {
-  #buffer = '';
-  #waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void; reject: (e: Error) => void }[] = [];
+/** The server's frames, checked by the protocol's codec as the client library reads them, each to its waiter. */
+class FrameWaiter {
+  #waiters: { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void; reject: (e: Error) => void }[] =
+    [];
   #closed: Error | null = null;
 
   constructor(channel: ClientChannel) {
-    channel.on('data', (d: Buffer) => this.#push(d.toString()));
-    channel.on('close', () => this.#fail(new Error('the keyhole-v1 channel closed before the answer came')));
+    readServerFrames(channel, {
+      frame: (frame) => {
+        const i = this.#waiters.findIndex((w) => w.match(frame));
+        if (i >= 0) this.#waiters.splice(i, 1)[0]!.resolve(frame);
+      },
+      invalid: (err) => this.#fail(err),
+      closed: () => this.#fail(new Error('the keyhole-v1 channel closed before the answer came')),
+    });
   }
 
-  next(match: (f: Frame) => boolean): Promise<Frame> {
+  next(match: (f: ServerFrame) => boolean): Promise<ServerFrame> {
     if (this.#closed) return Promise.reject(this.#closed);
     return new Promise((resolve, reject) => this.#waiters.push({ match, resolve, reject }));
   }
 
-  #push(text: string): void {
-    this.#buffer += text;
-    let nl: number;
-    while ((nl = this.#buffer.indexOf('\n')) >= 0) {
-      const frame = JSON.parse(this.#buffer.slice(0, nl)) as Frame;
-      this.#buffer = this.#buffer.slice(nl + 1);
-      const i = this.#waiters.findIndex((w) => w.match(frame));
-      if (i >= 0) this.#waiters.splice(i, 1)[0]!.resolve(frame);
-    }
-  }
-
   #fail(err: Error): void {
-    this.#closed = err;
-    for (const w of this.#waiters.splice(0)) w.reject(err);
+    this.#closed ??= err; // an invalid frame, then the close it causes: the first says why
+    for (const w of this.#waiters.splice(0)) w.reject(this.#closed);
   }
 }
 
