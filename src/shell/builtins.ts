@@ -1,6 +1,7 @@
 // The shell's own commands: help, exit, whoami, admin, and the admin builtins sessions, kill and shutdown.
 // They reach the live sessions only through SessionControl.
 import { verifyPassword } from '../auth/password.ts';
+import { refusalExitCode } from '../protocol/refusal.ts';
 import { BUILTINS, builtinWord, wordsOf, type BuiltinName, type BuiltinWord } from '../line/builtins.ts';
 import { allowedCommands, describeRule } from './policy.ts';
 import { currentRole, type LineResult, type ShellIO, type ShellContext } from './context.ts';
@@ -72,7 +73,7 @@ const kill: Builtin = async (args, session, io) => {
   if (refused) return refuse(io, refused.reason);
   if (args.length !== 1) return refuse(io, "usage: kill <session id> (see 'sessions')", 2);
   const killed = await killSession(session, args[0]!);
-  if (!killed.ok) return refuse(io, killed.reason, killed.code === 'not_admin' ? 126 : 1);
+  if (!killed.ok) return refuse(io, killed.reason, refusalExitCode(killed.code));
   say(io.stdout, `Session ${args[0]} ended.`);
   return { code: 0 };
 };
