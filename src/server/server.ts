@@ -1,5 +1,6 @@
 // The Keyhole server, assembled in one place: host keys, the gate and listener, the shared context every connection
 // gets, the session registry, graceful shutdown (waiting on the work in progress, with deadlines) and reload.
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import ssh2 from 'ssh2';
 import type { Audit } from '../audit/audit.ts';
@@ -65,14 +66,11 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     }));
   const registry = new SessionRegistry();
   const context: ServerContext = {
-    gate: createGate({
-      maxStartups: () => config.limits.maxStartups,
-      penalties: config.penalties
-        ? new Penalties(config.penalties, (s) => isExempt(config.penalties?.exempt ?? [], s))
-        : null,
-      log: options.log,
-      admit: (socket) => ssh.injectSocket(socket),
-    }),
+    gate: gateFor(
+      () => config,
+      options.log,
+      (socket) => ssh.injectSocket(socket),
+    ),
     busy: new WorkGroup(),
     open: new WorkGroup(),
     config: () => config,
@@ -83,16 +81,7 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     resolver: realPathResolver,
     hostname: os.hostname(),
   };
-  const ssh = new ssh2.Server(
-    {
-      hostKeys: hostKeys.map((k) => k.pem),
-      algorithms: ALGORITHMS,
-      ident: `Keyhole_${VERSION}`,
-      keepaliveInterval: config.limits.keepaliveIntervalMs,
-      keepaliveCountMax: config.limits.keepaliveCountMax,
-    },
-    (client, info) => serveConnection(client, info, context),
-  );
+  const ssh = sshServer(hostKeys, config, context);
   const address = await listen(context.gate, config.listen, options.log);
   await options.audit.record({
     event: 'server-start',
@@ -109,6 +98,29 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     closed,
     gateStats: context.gate.stats,
   };
+}
+
+// The gate in front of ssh2, with the penalties of the config it starts with.
+function gateFor(config: () => Config, log: Logger, admit: (socket: Socket) => void): Gate {
+  const { penalties } = config();
+  return createGate({
+    maxStartups: () => config().limits.maxStartups,
+    penalties: penalties ? new Penalties(penalties, (s) => isExempt(config().penalties?.exempt ?? [], s)) : null,
+    log,
+    admit,
+  });
+}
+
+// The SSH protocol server (ssh2): host keys, our algorithms, keepalives; each connection served with the context.
+function sshServer(hostKeys: readonly HostKey[], config: Config, context: ServerContext): ssh2.Server {
+  const options = {
+    hostKeys: hostKeys.map((k) => k.pem),
+    algorithms: ALGORITHMS,
+    ident: `Keyhole_${VERSION}`,
+    keepaliveInterval: config.limits.keepaliveIntervalMs,
+    keepaliveCountMax: config.limits.keepaliveCountMax,
+  };
+  return new ssh2.Server(options, (client, info) => serveConnection(client, info, context));
 }
 
 // What the admin builtins may do to the live sessions.
