@@ -1,9 +1,9 @@
 // The keyhole program's offline commands: hash-password, check-config, check-policy.
 import test from 'ava';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { verifyPassword } from '../../src/auth/password.ts';
 import { runKeyhole } from '../helpers/cli.ts';
-import { writeTestConfig } from '../helpers/server.ts';
+import { withTestConfig } from '../helpers/server.ts';
 
 test('hash-password reads one line from stdin and prints a verifiable scrypt hash', async (t) => {
   const r = await runKeyhole(['hash-password'], 's3cret\n');
@@ -20,16 +20,14 @@ test('hash-password refuses an empty password', async (t) => {
 });
 
 test('check-config accepts the documented shape and summarises users', async (t) => {
-  const config = await writeTestConfig();
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const config = await withTestConfig(t);
   const r = await runKeyhole(['check-config', config.configFile]);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /user boss: role admin \(admin\), password \+ 1 key\(s\)/);
 });
 
 test('check-config names the file, line and field of each problem', async (t) => {
-  const config = await writeTestConfig();
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const config = await withTestConfig(t);
   const bad = `${config.dir}/bad.yaml`;
   writeFileSync(
     bad,
@@ -51,8 +49,7 @@ test('check-config names the file, line and field of each problem', async (t) =>
 });
 
 test('check-config reports unknown fields and YAML syntax errors with a line', async (t) => {
-  const config = await writeTestConfig();
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const config = await withTestConfig(t);
   const bad = `${config.dir}/bad.yaml`;
   writeFileSync(bad, 'users: {}\nroles: {}\ncommands: {}\nlisten: { hots: x }\n');
   const r = await runKeyhole(['check-config', bad]);
@@ -64,8 +61,7 @@ test('check-config reports unknown fields and YAML syntax errors with a line', a
 });
 
 test('check-policy says allow or deny and why, with the exit code of the decision', async (t) => {
-  const config = await writeTestConfig();
-  t.teardown(() => rmSync(config.dir, { recursive: true, force: true }));
+  const config = await withTestConfig(t);
   const allow = await runKeyhole([
     'check-policy',
     '--config',

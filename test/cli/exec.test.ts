@@ -1,15 +1,10 @@
 // `keyhole exec` against a real server: exit codes, --json, known_hosts (unknown, accepted, changed), --hosts.
-import anyTest, { type TestFn } from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runKeyhole } from '../helpers/cli.ts';
-import { PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
+import { PASSWORD, serverPerFile, type TestServer } from '../helpers/server.ts';
 
-const test = anyTest as TestFn<{ s: TestServer }>;
-test.before(async (t) => {
-  t.context.s = await startTestServer();
-});
-test.after.always(async (t) => t.context.s?.close());
+const test = serverPerFile();
 
 let counter = 0;
 // A fresh known_hosts file per call, already trusting the server unless `trusted` is false.

@@ -1,27 +1,21 @@
 // The client library used the way the README shows it, against a real server; and the example health check.
-import anyTest, { type TestFn } from 'ava';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect, HostKeyError, RemoteError, type KeyholeClient } from '../../src/index.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { serverPerFile, type TestServer } from '../helpers/server.ts';
 
-const test = anyTest as TestFn<{ s: TestServer; knownHosts: string }>;
-test.before(async (t) => {
-  const s = await startTestServer(
-    `  uptime: { program: /usr/bin/uptime, args: none }\n  df: { program: /bin/df, flags: [-h] }\n`,
-    [],
-    {
-      operatorCommands: ['uptime', 'df'],
-    },
-  );
-  const knownHosts = path.join(s.dir, 'known_hosts');
-  const pub = readFileSync(`${s.server.hostKeys[0]!.file}.pub`, 'utf8').split(' ');
-  writeFileSync(knownHosts, `[127.0.0.1]:${s.port} ${pub[0]} ${pub[1]}\n`);
-  t.context = { s, knownHosts };
+const test = serverPerFile<{ knownHosts: string }>({
+  commands: { uptime: '{ program: /usr/bin/uptime, args: none }', df: '{ program: /bin/df, flags: [-h] }' },
+  operatorCommands: ['uptime', 'df'],
 });
-test.after.always(async (t) => t.context.s?.close());
+test.before((t) => {
+  const { s } = t.context;
+  t.context.knownHosts = path.join(s.dir, 'known_hosts');
+  const pub = readFileSync(`${s.server.hostKeys[0]!.file}.pub`, 'utf8').split(' ');
+  writeFileSync(t.context.knownHosts, `[127.0.0.1]:${s.port} ${pub[0]} ${pub[1]}\n`);
+});
 
 const open = (t: { context: { s: TestServer; knownHosts: string } }, user = 'deploy'): Promise<KeyholeClient> =>
   connect({

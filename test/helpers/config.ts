@@ -39,9 +39,6 @@ export interface ServerOptions {
   readonly yaml?: string;
 }
 
-/** The options `startTestServer` and `writeTestConfig` take after their positional `extra` and `extraUsers`. */
-export type TestServerOptions = Pick<ServerOptions, 'limits' | 'operatorCommands'>;
-
 /** Anything with ava's `t.teardown`: a test's `t` of any context. */
 export type Teardown = Pick<ExecutionContext, 'teardown'>;
 
@@ -52,50 +49,29 @@ export async function withTestConfig(t: Teardown, options: ServerOptions = {}): 
   return config;
 }
 
-/** Writes the shared config plus `options` under a new temp dir; nothing removes it (see `withTestConfig`). */
-export function writeConfigWith(options: ServerOptions = {}): Promise<TestConfig> {
-  return writeConfig(additionsOf(options));
-}
-
-/** Writes the shared config plus `extra` YAML (after the commands section) and `extraUsers` lines under `users:`. */
-export function writeTestConfig(
-  extra = '',
-  extraUsers: readonly string[] = [],
-  options: TestServerOptions = {},
-): Promise<TestConfig> {
-  return writeConfig(() => ({ ...options, users: extraUsers, tail: extra }));
-}
-
-// What a config adds to the shared one, as YAML text, given the paths of its temp dir. `tail` follows the commands
-// section: indented lines join it, unindented ones are top-level keys.
-type Additions = (paths: { readonly dir: string; readonly srv: string }) => {
-  readonly users: readonly string[];
-  readonly tail: string;
-  readonly limits?: string;
-  readonly operatorCommands?: readonly string[];
-};
-
-// The named options as additions, with `$DIR` and `$SRV` filled in.
-function additionsOf(options: ServerOptions): Additions {
-  return ({ dir, srv }) => {
-    const fill = (text: string) => text.replaceAll('$DIR', dir).replaceAll('$SRV', srv);
-    const lines = (entries: Readonly<Record<string, string>> = {}) =>
-      Object.entries(entries).map(([name, value]) => fill(`${name}: ${value}`));
-    const commands = lines(options.commands).map((line) => `  ${line}\n`);
-    const yaml = options.yaml?.trim() ? `${fill(options.yaml.trimEnd())}\n` : '';
-    return {
-      users: lines(options.users),
-      tail: commands.join('') + yaml,
-      limits: fill(options.limits ?? ''),
-      operatorCommands: options.operatorCommands ?? [],
-    };
+// What the options add to the shared config, as YAML text with `$DIR` and `$SRV` filled in. `tail` follows the
+// commands section: the commands join it, then the top-level keys.
+function additionsOf(options: ServerOptions, dir: string, srv: string) {
+  const fill = (text: string) => text.replaceAll('$DIR', dir).replaceAll('$SRV', srv);
+  const lines = (entries: Readonly<Record<string, string>> = {}) =>
+    Object.entries(entries).map(([name, value]) => fill(`${name}: ${value}`));
+  const commands = lines(options.commands).map((line) => `  ${line}\n`);
+  const yaml = options.yaml?.trim() ? `${fill(options.yaml.trimEnd())}\n` : '';
+  return {
+    users: lines(options.users),
+    tail: commands.join('') + yaml,
+    limits: fill(options.limits ?? ''),
+    operatorCommands: options.operatorCommands ?? [],
   };
 }
 
 let hashes: Promise<[string, string]> | null = null;
 
-// Writes a config in the documented shape under a new temp dir, plus `add`, with keys made by ssh-keygen.
-async function writeConfig(add: Additions): Promise<TestConfig> {
+/**
+ * Writes the shared config in the documented shape plus `options` under a new temp dir, with keys made by ssh-keygen;
+ * nothing removes it (see `withTestConfig`).
+ */
+export async function writeConfigWith(options: ServerOptions = {}): Promise<TestConfig> {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyhole-test-'));
   const srv = path.join(dir, 'srv');
   mkdirSync(path.join(srv, 'sub'), { recursive: true });
@@ -103,7 +79,7 @@ async function writeConfig(add: Additions): Promise<TestConfig> {
   const keys = { deploy: keygen(dir, 'deploy'), boss: keygen(dir, 'boss'), stranger: keygen(dir, 'stranger') };
   hashes ??= Promise.all([hashPassword(PASSWORD), hashPassword(ADMIN_PASSWORD)]);
   const [userHash, adminHash] = await hashes;
-  const { users, tail, limits: moreLimits, operatorCommands = [] } = add({ dir, srv });
+  const { users, tail, limits: moreLimits, operatorCommands } = additionsOf(options, dir, srv);
   const yaml = `
 listen: { host: 127.0.0.1, port: 0 }
 hostKeys: [${dir}/ssh_host_ed25519_key]

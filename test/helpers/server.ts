@@ -7,24 +7,9 @@ import type { AuditRecord } from '../../src/audit/events.ts';
 import { loadConfigText } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startServer, type KeyholeServer } from '../../src/server/server.ts';
-import {
-  writeConfigWith,
-  writeTestConfig,
-  type ServerOptions,
-  type Teardown,
-  type TestConfig,
-  type TestServerOptions,
-} from './config.ts';
+import { writeConfigWith, type ServerOptions, type Teardown, type TestConfig } from './config.ts';
 
-export {
-  ADMIN_PASSWORD,
-  PASSWORD,
-  withTestConfig,
-  writeTestConfig,
-  type ServerOptions,
-  type TestConfig,
-  type TestServerOptions,
-} from './config.ts';
+export { ADMIN_PASSWORD, PASSWORD, withTestConfig, type ServerOptions, type TestConfig } from './config.ts';
 
 /** A server running in this process for a test, and what the test needs to reach and check it. */
 export interface TestServer {
@@ -56,7 +41,8 @@ export function serverPerFile<Extra extends object = object>(
   options: ServerOptions = {},
 ): TestFn<{ s: TestServer } & Extra> {
   const test = anyTest as TestFn<{ s: TestServer } & Extra>;
-  test.before(async (t) => {
+  // Serial, so the file's own (concurrent) `test.before` hooks wait for it: ava starts concurrent hooks all at once.
+  test.serial.before(async (t) => {
     t.context.s = await startServerWith(options);
   });
   test.after.always(async (t) => (t.context as Partial<{ s: TestServer }>).s?.close());
@@ -66,15 +52,6 @@ export function serverPerFile<Extra extends object = object>(
 /** Starts a server in this process, for hooks (where `t.teardown` is not allowed): call `close()` when done. */
 export async function startServerWith(options: ServerOptions = {}): Promise<TestServer> {
   return start(await writeConfigWith(options));
-}
-
-/** Like `writeTestConfig`, then starts the server in this process with an in-memory audit; `close()` removes all. */
-export async function startTestServer(
-  extra = '',
-  extraUsers: readonly string[] = [],
-  options: TestServerOptions = {},
-): Promise<TestServer> {
-  return start(await writeTestConfig(extra, extraUsers, options));
 }
 
 // Starts the server in this process on a written config, with an in-memory audit.

@@ -1,6 +1,6 @@
 // keyhole-v1 against the real server, frame by frame, as docs/PROTOCOL.md describes it: hello, runs and their order,
 // several runs in flight, cancel, timeouts, refusals, bad frames, limits, stdin, env, output, the end of a session.
-import anyTest, { type ExecutionContext, type TestFn } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,32 +9,31 @@ import path from 'node:path';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.ts';
 import { VERSION } from '../../src/version.ts';
 import { loginProtocol, runTo, type Frame, type ProtocolChannel } from '../helpers/protocol.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { serverPerFile, type TestServer } from '../helpers/server.ts';
 
-type Context = { s: TestServer; big: Buffer };
-const test = anyTest as TestFn<Context>;
-type T = ExecutionContext<Context>;
-
-const INTERACTIVE = '  cat-in: { program: /bin/cat, args: none, interactive: true }';
-// A command whose program is deleted once the config has loaded: it can no longer start.
+// The program of the command `gone`, deleted once the config has loaded (by the hook below): it can no longer start.
 const GONE = path.join(mkdtempSync(path.join(tmpdir(), 'keyhole-gone-')), 'gone');
-// Every test logs in at the same moment: more than the default maxStartups (10) are unauthenticated at once.
-const MANY_LOGINS = 'maxStartups: 200';
+copyFileSync('/bin/echo', GONE);
 const BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
-test.before(async (t) => {
-  const options = {
-    limits: `maxOutputBytes: 8MiB, maxRunsPerSession: 4, ${MANY_LOGINS}`,
-    operatorCommands: ['cat-in', 'gone'],
-  };
-  copyFileSync('/bin/echo', GONE);
-  const s = await startTestServer(`${INTERACTIVE}\n  gone: { program: ${GONE}, args: none }`, [], options);
-  rmSync(path.dirname(GONE), { recursive: true });
-  t.context = { s, big: randomBytes(5_000_000) };
-  writeFileSync(path.join(s.srv, 'bytes.bin'), BYTES);
-  writeFileSync(path.join(s.srv, 'big.bin'), t.context.big);
+// Every test logs in at the same moment: the shared config's maxStartups (200, not the default 10) allows it.
+const test = serverPerFile<{ big: Buffer }>({
+  commands: {
+    'cat-in': '{ program: /bin/cat, args: none, interactive: true }',
+    gone: `{ program: ${GONE}, args: none }`,
+  },
+  operatorCommands: ['cat-in', 'gone'],
+  limits: 'maxOutputBytes: 8MiB, maxRunsPerSession: 4',
 });
-test.after.always(async (t) => t.context.s?.close());
+type T = ExecutionContext<{ s: TestServer; big: Buffer }>;
+
+// Runs after serverPerFile's hook has started the server.
+test.before((t) => {
+  rmSync(path.dirname(GONE), { recursive: true });
+  t.context.big = randomBytes(5_000_000);
+  writeFileSync(path.join(t.context.s.srv, 'bytes.bin'), BYTES);
+  writeFileSync(path.join(t.context.s.srv, 'big.bin'), t.context.big);
+});
 
 /** Opens keyhole-v1 as a user for this test (closed when it ends), its hello received. */
 async function open(t: T, user: 'deploy' | 'boss' = 'deploy'): Promise<ProtocolChannel & { hello: Frame }> {

@@ -1,22 +1,15 @@
 // keyhole-v1 sessions end to end: the admin frames, the end of a session (EOF, a vanished client, shutdown), and the
 // subsystem through stock OpenSSH (`ssh -s ... keyhole-v1`).
-import anyTest, { type ExecutionContext, type TestFn } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { opensshArgs } from '../helpers/clients.ts';
 import { loginProtocol, parseFrames, type Frame, type ProtocolChannel } from '../helpers/protocol.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { serverPerFile, withServer, type TestServer } from '../helpers/server.ts';
 
-const test = anyTest as TestFn<{ s: TestServer }>;
+// Every test logs in at the same moment: the shared config's maxStartups (200, not the default 10) allows it.
+const test = serverPerFile();
 type T = ExecutionContext<{ s: TestServer }>;
-
-// Every test logs in at the same moment: more than the default maxStartups (10) are unauthenticated at once.
-const MANY_LOGINS = { limits: 'maxStartups: 200' };
-
-test.before(async (t) => {
-  t.context.s = await startTestServer('', [], MANY_LOGINS);
-});
-test.after.always(async (t) => t.context.s?.close());
 
 async function open(t: T, user: 'deploy' | 'boss', s = t.context.s): Promise<ProtocolChannel & { hello: Frame }> {
   const { client, p, hello } = await loginProtocol(s, user);
@@ -124,8 +117,7 @@ test('a client that disconnects mid-run leaves no process, an audited exit, and 
 });
 
 test('an admin’s shutdown frame is answered, then the server shuts down', async (t) => {
-  const s = await startTestServer('', [], MANY_LOGINS);
-  t.teardown(() => s.close());
+  const s = await withServer(t);
   const boss = await open(t, 'boss', s);
   boss.send({ type: 'shutdown', id: 'bye' });
   boss.channel.end();

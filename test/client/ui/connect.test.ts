@@ -1,29 +1,25 @@
 // `keyhole connect` in a real terminal (tmux) against a real server: log in, run, refusals, completion, history,
 // Ctrl-C, the commands panel, paging, colour, resizing, quitting, host keys and password prompts.
-import anyTest, { type ExecutionContext, type TestFn } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFile } from '../../../src/client/ui/history-store.ts';
 import { KEYHOLE_BIN } from '../../helpers/cli.ts';
-import { PASSWORD, startTestServer, type TestServer } from '../../helpers/server.ts';
+import { PASSWORD, serverPerFile, type TestServer } from '../../helpers/server.ts';
 import { closeTmux, limit, Terminal } from './tmux.ts';
 
-const test = anyTest as TestFn<{ s: TestServer }>;
+const test = serverPerFile();
 const slot = limit(2);
 // A test that drives terminals: at most two run at once.
 const tui = (title: string, body: (t: ExecutionContext<{ s: TestServer }>) => Promise<void>) =>
   test(title, (t) => slot(() => body(t)));
-test.before(async (t) => {
-  t.context.s = await startTestServer();
+test.before((t) => {
   writeFileSync(
     path.join(t.context.s.srv, 'long.txt'),
     Array.from({ length: 200 }, (_, i) => `line ${i + 1}\n`).join(''),
   );
 });
-test.after.always(async (t) => {
-  await closeTmux();
-  await t.context.s?.close();
-});
+test.after.always(() => closeTmux());
 
 // A known_hosts file that trusts the test server (or holds another key for it, when `changed`).
 function knownHosts(s: TestServer, changed = false): string {

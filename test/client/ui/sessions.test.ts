@@ -5,22 +5,21 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openLink, type Link } from '../../../src/client/ui/link.ts';
 import { KEYHOLE_BIN } from '../../helpers/cli.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { withServer, type TestServer } from '../../helpers/server.ts';
 import { closeTmux, limit, Terminal } from './tmux.ts';
 
 const test = anyTest as TestFn<{ s: TestServer; hosts: string }>;
 const slot = limit(2);
-// A test that drives terminals: at most two run at once.
+// A test that drives terminals, at most two at once, with a server of its own and a known_hosts file trusting it.
 const tui = (title: string, body: (t: ExecutionContext<{ s: TestServer; hosts: string }>) => Promise<void>) =>
-  test(title, (t) => slot(() => body(t)));
-test.beforeEach(async (t) => {
-  const s = await startTestServer();
-  const hosts = path.join(s.dir, 'known_hosts');
-  const pub = readFileSync(`${s.server.hostKeys[0]!.file}.pub`, 'utf8').split(' ');
-  writeFileSync(hosts, `[127.0.0.1]:${s.port} ${pub[0]} ${pub[1]}\n`);
-  t.context = { s, hosts };
-});
-test.afterEach.always(async (t) => t.context.s?.close());
+  test(title, async (t) => {
+    const s = await withServer(t);
+    const hosts = path.join(s.dir, 'known_hosts');
+    const pub = readFileSync(`${s.server.hostKeys[0]!.file}.pub`, 'utf8').split(' ');
+    writeFileSync(hosts, `[127.0.0.1]:${s.port} ${pub[0]} ${pub[1]}\n`);
+    t.context = { s, hosts };
+    return slot(() => body(t));
+  });
 test.after.always(() => closeTmux());
 
 async function startTui(t: { context: { s: TestServer; hosts: string } }, user: 'boss' | 'deploy'): Promise<Terminal> {
