@@ -1,10 +1,26 @@
 // The audit trail's event types: one JSON line each, so an operator can grep, jq or ship them as they are.
 
 export type AuditEvent =
-  | { event: 'server-start'; listen: string; config: string }
+  | {
+      event: 'server-start';
+      listen: string;
+      config: string;
+      /** How commands are confined: the mode, the kernel's Landlock ABI, whether the helper is built, and why not full. */
+      confinement: { mode: string; landlockAbi: number; helper: boolean; reason?: string };
+    }
   | { event: 'server-stop'; reason: string }
   | { event: 'config-reload'; ok: boolean; config: string; error?: string }
   | { event: 'connect'; conn: string; addr: string; client?: string }
+  /** The gate (server/gate-records.ts): a source's penalty passed the threshold (`added` and `left` in seconds). */
+  | { event: 'penalty'; source: string; kind: 'authfail' | 'noauth' | 'grace-exceeded'; added: number; left: number }
+  /** The gate refused `count` connections before SSH (one record per source and reason per 10 s); `left`: penalty s. */
+  | {
+      event: 'refused';
+      source: string;
+      reason: 'penalty' | 'startups' | 'startups-per-source' | 'random-early-drop';
+      count: number;
+      left?: number;
+    }
   | {
       event: 'auth';
       conn: string;
@@ -33,6 +49,21 @@ export type AuditEvent =
       run?: string;
       client?: string;
     }
+  /** Refusals with the same reason in one session after the first (written as a `command` record) within an interval
+   * (audit/session-audit.ts): `count` of them, exactly, from `first` to `last`. */
+  | {
+      event: 'refusals-coalesced';
+      session: string;
+      user: string;
+      via: Via;
+      reason: string;
+      code?: number;
+      count: number;
+      first: string;
+      last: string;
+    }
+  /** The session passed limits.auditBytesPerMinute and was ended. */
+  | { event: 'audit-budget'; session: string; user: string; bytesPerMinute: number }
   | {
       event: 'exit';
       session: string;
@@ -50,7 +81,20 @@ export type AuditEvent =
       run?: string;
       client?: string;
     }
-  | { event: 'admin'; session: string; user: string; action: string; target?: string; ok: boolean; reason?: string }
+  | {
+      event: 'admin';
+      session: string;
+      user: string;
+      action: string;
+      target?: string;
+      ok: boolean;
+      reason?: string;
+      /** A refused `admin` elevation: the source's address, and the penalty seconds a lock-out added to it. */
+      addr?: string;
+      penaltySec?: number;
+    }
+  /** A live session ended by a config reload: its user was removed, or the way it logged in no longer works. */
+  | { event: 'revoked'; session: string; user: string; reason: string }
   | { event: 'request-refused'; session?: string; conn: string; user?: string; request: string; detail?: string }
   | { event: 'disconnect'; conn: string; session?: string; user?: string; reason: string; durationMs: number };
 

@@ -1,6 +1,7 @@
 // `keyhole check-config` and `keyhole check-policy`: validate and explain a config without starting anything.
 import { loadConfigFile } from '../config/load.ts';
-import type { Config } from '../config/types.ts';
+import type { CommandSpec, Config } from '../config/types.ts';
+import { describeConfinement } from '../config/confinement.ts';
 import { allowedCommands, decide, describeRule } from '../shell/policy.ts';
 import { realPathResolver } from '../shell/path-resolver.ts';
 import { builtinWord } from '../line/builtins.ts';
@@ -36,8 +37,23 @@ export async function checkConfigCommand(file: string): Promise<void> {
       `user ${user.name}: role ${role.name}${role.admin ? ' (admin)' : ''}, ${methods}; may run ${commands.join(' ') || 'nothing'}`,
     );
   }
-  for (const command of config.commands.values())
+  out(confinementLine(config));
+  for (const command of config.commands.values()) {
     out(`command ${command.name}: ${command.program}; ${describeRule(command)}`);
+    for (const line of treeOf(config, command)) out(line);
+  }
+}
+
+// How commands are confined on this machine, in one line.
+function confinementLine(config: Config): string {
+  const c = config.confinement;
+  const how = c.helper === null ? 'no helper' : `helper ${c.helper}, Landlock ABI ${c.landlockAbi}`;
+  return `confinement ${c.mode}: ${how}${c.reason ? ` (${c.reason})` : ''}`;
+}
+
+// What the kernel lets one command reach, with the timeout that sets its default CPU limit.
+function treeOf(config: Config, command: CommandSpec): string[] {
+  return describeConfinement(config.confinement, command, command.timeoutMs ?? config.limits.commandTimeoutMs);
 }
 
 /** Says whether a user may run a command line, and why, without running it. Exit 0 allowed, 126/127 refused. */
@@ -55,6 +71,7 @@ export async function checkPolicyCommand(file: string, userName: string, argv: s
   const decision = decide({ user: user.name, role }, argv, config.commands, realPathResolver, config.cwd);
   if (decision.allow) {
     process.stdout.write(`allow: ${[decision.program, ...decision.argv].map(quoteArg).join(' ')}\n`);
+    process.stdout.write(`${[confinementLine(config), ...treeOf(config, decision.command)].join('\n')}\n`);
     return;
   }
   process.stdout.write(`deny (${decision.code}): ${decision.reason}\n`);

@@ -17,6 +17,8 @@ export async function serveCommand(configFile: string | undefined): Promise<void
   }
   const config = loaded.config;
   for (const warning of config.warnings) log.log('warn', warning);
+  const { mode, landlockAbi, helper } = config.confinement;
+  log.log('info', `confinement ${mode}`, { landlockAbi, helper: helper ?? 'none' });
   if (config.runAs)
     log.log('info', `commands run as ${config.runAs.user} (uid ${config.runAs.uid}, gid ${config.runAs.gid})`);
   let audit: Audit;

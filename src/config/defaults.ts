@@ -10,12 +10,23 @@ export const DEFAULT_LIMITS: Limits = {
   shutdownGraceMs: 10_000,
   maxAuthTries: 6, // OpenSSH MaxAuthTries
   loginGraceTimeMs: 30_000, // OpenSSH LoginGraceTime is 120s; a restricted shell has less reason to wait
-  maxStartups: 10, // OpenSSH MaxStartups 10:30:100 starts refusing at 10
+  // OpenSSH MaxStartups 10:30:100 and PerSourceMaxStartups (none by default there): here a handshake costs a socket and
+  // some KiB, not a process, so `start` is 10x OpenSSH's and well above the per-source cap: one source (or nine) at its
+  // cap never makes another source's login a gamble.
+  maxStartups: { start: 100, rate: 30, full: 1000 },
+  maxStartupsPerSource: 10,
   maxSessions: 1000,
   maxSessionsPerUser: 100,
   idleTimeoutMs: 0,
   maxLineBytes: 8192,
+  auditBytesPerMinute: 1024 * 1024, // a session past it is ended: one user cannot fill the disk the audit needs
   maxRunsPerSession: 8,
+  maxRunsPerConnection: 16,
+  maxChannelsPerConnection: 10, // OpenSSH MaxSessions
+  maxCommandsPerUser: 32,
+  maxAdminFailures: 5,
+  adminLockoutMs: 15 * 60_000,
+  adminFailDelayMs: 1_000,
   keepaliveIntervalMs: 15_000, // ssh2's default, and OpenSSH's ClientAliveInterval in spirit
   keepaliveCountMax: 3,
 };
@@ -23,6 +34,7 @@ export const DEFAULT_LIMITS: Limits = {
 export const DEFAULT_PENALTIES: PenaltyConfig = {
   authFailSec: 5, // OpenSSH PerSourcePenalties authfail:5s
   noAuthSec: 1, // noauth:1s
+  graceExceededSec: 10, // grace-exceeded:10s
   thresholdSec: 15, // min:15s
   maxSec: 600, // max:10m
   maxSources: 65_536,

@@ -23,7 +23,7 @@ limits: { commandTimeout: 30s, maxOutputBytes: 10MiB }
 users:
   ${DEMO_USER}: { password: "${DEMO_HASH}", role: operator }
 roles:
-  operator: { commands: [echo, date, uptime, uname, ls, df, sleep] }
+  operator: { commands: [echo, date, uptime, uname, ls, df, sleep], elevate: true }
   admin: { inherits: [operator], admin: true }
 commands:
   echo: { program: /bin/echo, args: any }

@@ -11,7 +11,7 @@ type Problems = ConfigProblem[];
 export function resolvePenalties(raw: RawConfig['penalties'], problems: Problems): PenaltyConfig | null {
   if (raw === false) return null;
   if (raw === undefined) return DEFAULT_PENALTIES;
-  const seconds = (key: 'authFail' | 'noAuth' | 'threshold' | 'max', fallback: number): number => {
+  const seconds = (key: 'authFail' | 'noAuth' | 'graceExceeded' | 'threshold' | 'max', fallback: number): number => {
     const value = raw[key];
     if (value === undefined) return fallback;
     const parsed = parseDuration(value);
@@ -23,6 +23,7 @@ export function resolvePenalties(raw: RawConfig['penalties'], problems: Problems
   return {
     authFailSec: seconds('authFail', d.authFailSec),
     noAuthSec: seconds('noAuth', d.noAuthSec),
+    graceExceededSec: seconds('graceExceeded', d.graceExceededSec),
     thresholdSec: seconds('threshold', d.thresholdSec),
     maxSec: seconds('max', d.maxSec),
     maxSources: d.maxSources,

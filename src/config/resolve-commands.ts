@@ -8,6 +8,7 @@ import { isDangerousWithAnyArgs } from './dangerous.ts';
 import type { RawCommand } from './schema.ts';
 import type { CommandSpec, ConfigProblem } from './types.ts';
 import { parseDuration } from './units.ts';
+import { resolveCommandConfinement } from './confinement-commands.ts';
 
 type Problems = ConfigProblem[];
 type At = (string | number)[];
@@ -56,6 +57,7 @@ function resolveCommand(name: string, spec: RawCommand, searchPath: string, prob
     maxArgs: spec.maxArgs ?? 64,
     interactive: spec.interactive ?? false,
     timeoutMs,
+    confinement: resolveCommandConfinement(spec, program, at, problems),
   };
 }
 

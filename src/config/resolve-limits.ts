@@ -2,6 +2,7 @@
 import { DEFAULT_LIMITS } from './defaults.ts';
 import type { RawLimits } from './schema.ts';
 import type { ConfigProblem, Limits } from './types.ts';
+import { parseStartups } from './startups.ts';
 import { parseDuration, parseSize } from './units.ts';
 
 type Problems = ConfigProblem[];
@@ -23,13 +24,30 @@ export function resolveLimits(raw: RawLimits, problems: Problems): Limits {
     shutdownGraceMs: pick('shutdownGrace', parseDuration, d.shutdownGraceMs),
     maxAuthTries: raw.maxAuthTries ?? d.maxAuthTries,
     loginGraceTimeMs: pick('loginGraceTime', parseDuration, d.loginGraceTimeMs),
-    maxStartups: raw.maxStartups ?? d.maxStartups,
+    maxStartups: startups(raw.maxStartups, problems),
+    maxStartupsPerSource: raw.maxStartupsPerSource ?? d.maxStartupsPerSource,
     maxSessions: raw.maxSessions ?? d.maxSessions,
     maxSessionsPerUser: raw.maxSessionsPerUser ?? d.maxSessionsPerUser,
     idleTimeoutMs: pick('idleTimeout', parseDuration, d.idleTimeoutMs),
     maxLineBytes: pick('maxLineBytes', parseSize, d.maxLineBytes),
+    auditBytesPerMinute: pick('auditBytesPerMinute', parseSize, d.auditBytesPerMinute),
     maxRunsPerSession: raw.maxRunsPerSession ?? d.maxRunsPerSession,
+    maxRunsPerConnection: raw.maxRunsPerConnection ?? d.maxRunsPerConnection,
+    maxChannelsPerConnection: raw.maxChannelsPerConnection ?? d.maxChannelsPerConnection,
+    maxCommandsPerUser: raw.maxCommandsPerUser ?? d.maxCommandsPerUser,
+    maxAdminFailures: raw.maxAdminFailures ?? d.maxAdminFailures,
+    adminLockoutMs: pick('adminLockout', parseDuration, d.adminLockoutMs),
+    adminFailDelayMs: pick('adminFailDelay', parseDuration, d.adminFailDelayMs),
     keepaliveIntervalMs: pick('keepaliveInterval', parseDuration, d.keepaliveIntervalMs),
     keepaliveCountMax: raw.keepaliveCountMax ?? d.keepaliveCountMax,
   };
+}
+
+// `maxStartups`: a number or OpenSSH's start:rate:full; one that does not parse is a problem at its field.
+function startups(value: RawLimits['maxStartups'], problems: Problems): Limits['maxStartups'] {
+  if (value === undefined) return DEFAULT_LIMITS.maxStartups;
+  const parsed = parseStartups(value);
+  if (parsed.ok) return parsed.value;
+  problems.push({ path: ['limits', 'maxStartups'], message: parsed.reason });
+  return DEFAULT_LIMITS.maxStartups;
 }

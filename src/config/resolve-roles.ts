@@ -38,7 +38,8 @@ export function resolveRoles(
     (spec.commands ?? []).forEach((command, i) => {
       if (listedCommand(command, ['roles', name, 'commands', i], commands, problems)) names.add(command);
     });
-    const role: RoleSpec = { name, commands: [...names].sort(), admin };
+    const elevate = spec.elevate ? { elevate: true } : {}; // `admin` elevation: only roles that say so, not inherited
+    const role: RoleSpec = { name, commands: [...names].sort(), admin, ...elevate };
     roles.set(name, role);
     return role;
   };

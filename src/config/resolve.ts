@@ -10,6 +10,7 @@ import { resolveRoles } from './resolve-roles.ts';
 import { checkHash, resolveUsers } from './resolve-users.ts';
 import { resolvePenalties } from './penalties.ts';
 import { implicitRunAsWarning, resolveRunAs } from './run-as.ts';
+import { confinementWarning, resolveConfinement } from './confinement.ts';
 
 export type { ConfigProblem };
 
@@ -32,6 +33,7 @@ export function resolveConfig(
   if (adminPasswordHash !== undefined) checkHash(adminPasswordHash, ['adminPassword'], problems);
   const penalties = resolvePenalties(raw.penalties, problems);
   const runAs = resolveRunAs(raw.runAs, problems);
+  const confinement = resolveConfinement(raw.confinement, problems);
   const cwd = raw.cwd ?? '/';
   if (!path.isAbsolute(cwd)) problems.push({ path: ['cwd'], message: `must be an absolute path, got '${cwd}'` });
   if (problems.length > 0) return { ok: false, problems };
@@ -50,7 +52,10 @@ export function resolveConfig(
     cwd,
     penalties,
     runAs,
-    warnings: [implicitRunAsWarning(raw.runAs, runAs)].filter((w): w is string => w !== null),
+    confinement,
+    warnings: [implicitRunAsWarning(raw.runAs, runAs), confinementWarning(confinement)].filter(
+      (w): w is string => w !== null,
+    ),
     demoCredentials: false,
   };
   return { ok: true, config };

@@ -84,7 +84,9 @@ const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', 
  * keeping one capability, CAP_DAC_READ_SEARCH, through setpriv: they can read what root can read (what they may read
  * is still decided by the policy's path rules), and they cannot write, own, signal or bind anything as root. Without
  * setpriv, or where the machine withholds that capability from root (a container may), they run as plain nobody. A
- * warning says so either way; `runAs:` in the config ends it. Probing setpriv runs it once per config load.
+ * warning says so either way; `runAs:` in the config ends it. Probing setpriv runs it once per config load. With the
+ * confinement helper built (config/confinement.ts), the helper makes the same switch itself (`--keep-read-search`
+ * when readSearchVia is set, i.e. when this machine lets root keep the capability) and setpriv is not run.
  */
 export function implicitRunAs(
   problems: Problems,

@@ -13,12 +13,20 @@ const limits = z.strictObject({
   shutdownGrace: duration.optional(),
   maxAuthTries: z.number().int().min(1).max(100).optional(),
   loginGraceTime: duration.optional(),
-  maxStartups: z.number().int().min(1).max(10_000).optional(),
+  maxStartups: z.union([z.number().int().min(1).max(100_000), z.string()]).optional(), // N or start:rate:full
+  maxStartupsPerSource: z.number().int().min(1).max(100_000).optional(),
   maxSessions: z.number().int().min(1).max(100_000).optional(),
   maxSessionsPerUser: z.number().int().min(1).max(100_000).optional(),
   idleTimeout: duration.optional(),
   maxLineBytes: size.optional(),
+  auditBytesPerMinute: size.optional(),
   maxRunsPerSession: z.number().int().min(1).max(1000).optional(),
+  maxRunsPerConnection: z.number().int().min(1).max(10_000).optional(),
+  maxChannelsPerConnection: z.number().int().min(1).max(1000).optional(),
+  maxCommandsPerUser: z.number().int().min(1).max(100_000).optional(),
+  maxAdminFailures: z.number().int().min(1).max(100).optional(),
+  adminLockout: duration.optional(),
+  adminFailDelay: duration.optional(),
   keepaliveInterval: duration.optional(),
   keepaliveCountMax: z.number().int().min(1).max(100).optional(),
 });
@@ -28,6 +36,7 @@ const penalties = z.union([
   z.strictObject({
     authFail: duration.optional(),
     noAuth: duration.optional(),
+    graceExceeded: duration.optional(),
     threshold: duration.optional(),
     max: duration.optional(),
     exempt: stringList.optional(),
@@ -52,6 +61,7 @@ const role = z.strictObject({
   commands: z.array(name).optional(),
   inherits: z.array(name).optional(),
   admin: z.boolean().optional(),
+  elevate: z.boolean().optional(),
 });
 
 const command = z.strictObject({
@@ -66,6 +76,18 @@ const command = z.strictObject({
   interactive: z.boolean().optional(),
   timeout: duration.optional(),
   allowDangerousArgs: z.boolean().optional(),
+  // Confinement (config/confinement-commands.ts): roots it may write beneath, TCP, and its resource limits.
+  writable: stringList.optional(),
+  network: z.boolean().optional(),
+  limits: z
+    .strictObject({
+      addressSpace: size.optional(),
+      cpuTime: duration.optional(),
+      fileSize: size.optional(),
+      openFiles: z.number().int().min(16).max(1_048_576).optional(),
+      processes: z.number().int().min(1).max(1_048_576).optional(),
+    })
+    .optional(),
 });
 
 export const rawConfigSchema = z.strictObject({
@@ -78,6 +100,7 @@ export const rawConfigSchema = z.strictObject({
   limits: limits.optional(),
   penalties: penalties.optional(),
   runAs: runAs.optional(),
+  confinement: z.enum(['required', 'auto', 'off']).optional(),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), z.string()).optional(),
   acceptEnv: stringList.optional(),
   cwd: z.string().optional(),

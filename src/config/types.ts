@@ -40,6 +40,41 @@ export interface CommandSpec {
   readonly interactive: boolean;
   /** Overrides limits.commandTimeoutMs for this command. */
   readonly timeoutMs?: number;
+  /** What the kernel lets it reach (config/confinement-commands.ts); absent only in hand-built specs (tests). */
+  readonly confinement?: CommandConfinement;
+}
+
+/** One command's confinement: writable roots, TCP, resource limits, and the files its program needs to start. */
+export interface CommandConfinement {
+  /** Roots it may write beneath (realpath'd; each is a read root too). */
+  readonly writable: readonly string[];
+  /** TCP bind/connect allowed (default false). */
+  readonly network: boolean;
+  readonly limits: CommandLimits;
+  /** The program, its loader and shared libraries (read and execute). */
+  readonly programFiles: readonly string[];
+}
+
+/** Per-command resource limits (setrlimit in the confinement helper). */
+export interface CommandLimits {
+  readonly addressSpaceBytes: number;
+  /** Absent: the command's timeout rounded up to seconds (10 min without a timeout). */
+  readonly cpuSeconds?: number;
+  readonly fileSizeBytes: number;
+  readonly openFiles: number;
+  /** RLIMIT_NPROC: the kernel counts every process and thread of the runAs user, not of one command. */
+  readonly processes: number;
+}
+
+/** Whether commands run confined, as decided at load: the mode asked for and what this machine can do. */
+export interface ConfinementStatus {
+  readonly mode: 'required' | 'auto' | 'off';
+  /** The helper's path, or null when commands run unconfined (mode off, or the helper is not built). */
+  readonly helper: string | null;
+  /** Landlock ABI the kernel offers (0: none, or not probed). */
+  readonly landlockAbi: number;
+  /** Why confinement is weaker than full (set whenever it is). */
+  readonly reason?: string;
 }
 
 export interface RoleSpec {
@@ -48,6 +83,8 @@ export interface RoleSpec {
   readonly commands: readonly string[];
   /** Whether the role may use the admin builtins (sessions, kill, shutdown). */
   readonly admin: boolean;
+  /** Whether users of the role may use `admin` to elevate with the admin password (never inherited; absent: no). */
+  readonly elevate?: boolean;
 }
 
 export interface UserSpec {
@@ -59,20 +96,44 @@ export interface UserSpec {
   readonly authorizedKeys: readonly AuthorizedKey[];
 }
 
+/** OpenSSH's MaxStartups: from `start` unauthenticated connections refuse rate%, rising linearly to 100% at `full`. */
+export interface StartupsLimit {
+  readonly start: number;
+  readonly rate: number;
+  readonly full: number;
+}
+
 export interface Limits {
   readonly commandTimeoutMs: number;
   readonly maxOutputBytes: number;
   /** How long running commands may go on after `shutdown` before they are killed. */
   readonly shutdownGraceMs: number;
   readonly maxAuthTries: number;
+  /** From TCP accept: a connection not authenticated by then is closed (and its source penalised: grace-exceeded). */
   readonly loginGraceTimeMs: number;
-  readonly maxStartups: number;
+  /** Unauthenticated connections in total (OpenSSH MaxStartups start:rate:full, random early drop in between). */
+  readonly maxStartups: StartupsLimit;
+  /** Unauthenticated connections of one source (IPv4 address or IPv6 /64) at once (OpenSSH PerSourceMaxStartups). */
+  readonly maxStartupsPerSource: number;
   readonly maxSessions: number;
   readonly maxSessionsPerUser: number;
   readonly idleTimeoutMs: number;
   readonly maxLineBytes: number;
+  /** Audit bytes one session may cause per minute before it is ended (0: no budget). */
+  readonly auditBytesPerMinute: number;
   /** Runs in flight at once on one automation-protocol channel. */
   readonly maxRunsPerSession: number;
+  /** Runs in flight at once across all automation-protocol channels of one connection. */
+  readonly maxRunsPerConnection: number;
+  /** Session channels open at once on one connection (OpenSSH MaxSessions). */
+  readonly maxChannelsPerConnection: number;
+  /** Commands running at once for one user, across all their sessions and channels. */
+  readonly maxCommandsPerUser: number;
+  /** Wrong admin passwords per user or per source within adminLockoutMs before `admin` is locked for that long. */
+  readonly maxAdminFailures: number;
+  readonly adminLockoutMs: number;
+  /** The wait before a wrong admin password is answered, doubled with each failure in the window (capped at 32x). */
+  readonly adminFailDelayMs: number;
   /** SSH keepalive probes to the client every this often (0: none); after keepaliveCountMax unanswered, drop it. */
   readonly keepaliveIntervalMs: number;
   readonly keepaliveCountMax: number;
@@ -82,6 +143,8 @@ export interface Limits {
 export interface PenaltyConfig {
   readonly authFailSec: number;
   readonly noAuthSec: number;
+  /** For a connection closed by loginGraceTime (OpenSSH grace-exceeded). */
+  readonly graceExceededSec: number;
   readonly thresholdSec: number;
   readonly maxSec: number;
   readonly maxSources: number;
@@ -123,6 +186,8 @@ export interface Config {
   readonly penalties: PenaltyConfig | null;
   /** Null: commands run as the server's own user (a server not started as root, or `runAs: root`). */
   readonly runAs: RunAs | null;
+  /** Landlock, no_new_privs and rlimits per command through the helper, or why not (config/confinement.ts). */
+  readonly confinement: ConfinementStatus;
   /** Things that load but deserve the operator's attention (printed at start-up and by check-config). */
   readonly warnings: readonly string[];
   /** True when the config uses the embedded demo credentials: the server then refuses a non-loopback address. */

@@ -16,15 +16,27 @@ import process from 'node:process';
 closeInheritedDescriptors();
 const native = loadNative();
 const nativeRuns = new Map(); // pid → id, until the exit is reported
+const running = new Set(); // pids of the commands started here and not yet exited
 native?.onExit((pid, code, signalNumber) => {
   const id = nativeRuns.get(pid);
   nativeRuns.delete(pid);
+  running.delete(pid);
   if (id === undefined) return;
   process.send({ type: 'exit', id, code, signal: signalName(signalNumber) });
 });
 
-// Keyhole gone: nothing is left to serve. The commands are in their own process groups and Keyhole ends them.
-process.on('disconnect', () => process.exit(0));
+// Keyhole gone (exited, or killed with SIGKILL, when it cannot end them itself): no command may outlive it, so the
+// process group of every command still running here is killed before this process exits.
+process.on('disconnect', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // ESRCH: that group is gone already
+    }
+  }
+  process.exit(0);
+});
 
 process.on('message', (msg) => {
   if (msg?.type === 'how') return void process.send({ type: 'how', native: native !== null });
@@ -48,8 +60,13 @@ process.on('message', (msg) => {
     pipe._handle?.readStop();
     pipe.readable = false;
   }
-  handOver(id, child.pid, child.stdout, child.stderr, child.stdin);
-  child.once('exit', (code, signal) => process.send({ type: 'exit', id, code, signal }));
+  const pid = child.pid;
+  running.add(pid);
+  handOver(id, pid, child.stdout, child.stderr, child.stdin);
+  child.once('exit', (code, signal) => {
+    running.delete(pid);
+    process.send({ type: 'exit', id, code, signal });
+  });
 });
 
 // The same contract as child_process.spawn with detached: true (a new session), for what Keyhole passes.
@@ -62,6 +79,7 @@ function spawnNative({ id, program, args, options, stdin }, failed) {
     return failed(Object.assign(new Error(`spawn ${program} ${code}`), { code }));
   }
   nativeRuns.set(r.pid, id);
+  running.add(r.pid);
   // readable: false, so that this process never starts reading them: they are only passed on.
   const stdout = new net.Socket({ fd: r.stdout, readable: false, writable: false });
   const stderr = new net.Socket({ fd: r.stderr, readable: false, writable: false });

@@ -1,7 +1,9 @@
-// What to spawn for a request: the program itself (switched to uid/gid by Node), or setpriv switching to them and
-// keeping one capability, and the probe that says whether this machine lets setpriv keep it.
+// What to spawn for a request: the confinement helper with the command's plan, or (confinement off or not built) the
+// program itself (switched to uid/gid by Node) or setpriv switching to them and keeping one capability, and the probe
+// that says whether this machine lets setpriv keep it.
 import { spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
+import { confineArgs } from './confine.ts';
 import type { RunRequest } from './request.ts';
 
 export interface LaunchPlan {
@@ -13,6 +15,11 @@ export interface LaunchPlan {
 
 // What to spawn: the program itself (switched to uid/gid by Node), or setpriv switching and keeping one capability.
 export function launchOf(req: RunRequest): LaunchPlan {
+  if (req.confine !== undefined) {
+    const who = { uid: req.uid, gid: req.gid, keepReadSearch: req.readSearchVia !== undefined };
+    const args = confineArgs(req.confine, who, req.program, basename(req.program), req.args);
+    return { file: req.confine.helper, args, argv0: 'keyhole-confine', ids: {} };
+  }
   if (req.readSearchVia === undefined || req.uid === undefined || req.gid === undefined) {
     const ids = {
       ...(req.uid === undefined ? {} : { uid: req.uid }),

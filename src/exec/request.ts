@@ -1,4 +1,5 @@
 // What a caller asks the runner for: one program with its argv, environment, limits, streams and identity.
+import type { ConfinePlan } from './confine.ts';
 
 export interface RunRequest {
   /** Absolute path of the program; the child sees its basename as argv[0]. */
@@ -26,6 +27,11 @@ export interface RunRequest {
    * implicit runAs of a root server, see config/run-as.ts). setpriv execs the program, so the pid stays the same.
    */
   readonly readSearchVia?: string;
+  /**
+   * Run through the confinement helper (src/native/confine.c) with this plan: it drops to uid/gid itself (keeping
+   * CAP_DAC_READ_SEARCH when readSearchVia is set), so setpriv and Node's uid switch are not used.
+   */
+  readonly confine?: ConfinePlan;
   /** How long after SIGTERM the group gets SIGKILL (default 2000). */
   readonly killGraceMs?: number;
 }

@@ -18,8 +18,8 @@ export function runProcess(req: RunRequest): Promise<ProcessResult> {
     return Promise.resolve({ ...blank(started), error, errorCode: 'EINVAL' });
   }
   if (req.signal?.aborted) return Promise.resolve({ ...blank(started), canceled: true });
-  // Through setpriv, a program that cannot start would be setpriv's exit 127 with no reason: check first, as spawn would.
-  if (req.readSearchVia !== undefined) {
+  // Through setpriv or the helper, a program that cannot start would be their exit 127: check first, as spawn would.
+  if (req.readSearchVia !== undefined || req.confine !== undefined) {
     return Promise.all([access(req.program, fsConstants.X_OK), access(req.cwd, fsConstants.X_OK)]).then(
       () => start(req, started),
       (err: unknown) => spawnFailed(req, err, started),

@@ -9,6 +9,7 @@ import { channelSink, type FrameSink } from './frame-writer.ts';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION, type ClientFrame, type ErrorCode, type ServerFrame } from './frames.ts';
 import { listFrame } from './list.ts';
 import { runFrame, type RunFrame } from './run.ts';
+import { refuse } from '../shell/execute.ts';
 
 export interface ProtocolOptions {
   readonly serverVersion: string;
@@ -35,11 +36,18 @@ export function serveProtocol(session: ShellContext, channel: Channel, opts: Pro
     if (runs.size >= opts.maxRuns) {
       return error('too_many_runs', `at most ${opts.maxRuns} runs may be in flight; wait for an exit`, frame.id);
     }
+    const slot = session.limits.run(); // limits.maxRunsPerConnection, across the connection's channels
+    if (!slot.ok) {
+      return busy.track('refused', refuseRun(session, frame, slot.reason, `r${nextRun++}`, clientName).then(send));
+    }
     const interrupt = new AbortController();
     runs.set(frame.id, interrupt);
     const running = runFrame(session, frame, sink, interrupt.signal, () => `r${nextRun++}`, clientName)
       .catch((err: Error) => error('internal_error', `the run failed inside the server: ${err.message}`, frame.id))
-      .finally(() => runs.delete(frame.id));
+      .finally(() => {
+        runs.delete(frame.id);
+        slot.release();
+      });
     busy.track(frame.argv.join(' '), running);
   };
 
@@ -86,6 +94,19 @@ export function serveProtocol(session: ShellContext, channel: Channel, opts: Pro
   channel.on('close', ended); // a client that vanishes never sends EOF; its runs are killed by the session's signal
   send(helloFrame(session, opts));
   return done;
+}
+
+// A run refused by a limit that spans channels: audited like any refused command, answered with `too_many_runs`.
+async function refuseRun(
+  session: ShellContext,
+  frame: RunFrame,
+  reason: string,
+  run: string,
+  client: string | undefined,
+): Promise<ServerFrame> {
+  const labels = { id: frame.id, run, ...(client === undefined ? {} : { client }) };
+  await refuse(session, frame.argv, { code: 'too_many_runs', exitCode: 126, reason }, { labels });
+  return { type: 'error', id: frame.id, code: 'too_many_runs', message: reason };
 }
 
 // A client that sends frames faster than it reads the answers is not read from until it catches up, so its answers

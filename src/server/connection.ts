@@ -1,6 +1,7 @@
-// One client connection: the login (login.ts) within the grace time, the live session once authenticated, session
-// channels handed to channel.ts, every other request refused, and the clean-up and audit when it closes.
-import type { ClientInfo, Connection } from 'ssh2';
+// One client connection: the login (login.ts) within the grace time (gate.ts counts it from TCP accept), the live
+// session once authenticated, session channels handed to channel.ts, every other request refused, and the clean-up
+// and audit when it closes.
+import type { ClientInfo, Connection, Session as SshSession } from 'ssh2';
 import { printable } from '../line/printable.ts';
 import { serveSessionChannel } from './channel.ts';
 import type { ServerContext } from './context.ts';
@@ -26,10 +27,11 @@ class ClientConnection {
   readonly #clientVersion: string;
   readonly #startedAt = Date.now();
   readonly #login: Login;
-  readonly #grace: NodeJS.Timeout;
   /** Until its disconnect is audited, the drain waits for this connection. */
   readonly #release: () => void;
   #session: Session | null = null;
+  /** Session channels open now. */
+  #channels = 0;
 
   constructor(
     private readonly client: Connection,
@@ -40,11 +42,6 @@ class ClientConnection {
     this.#clientVersion = printable(info.header.versions.software ?? info.header.identRaw);
     this.#login = new Login(server, this.#peer, () => client.end());
     this.#release = server.open.begin();
-    this.#grace = setTimeout(() => {
-      server.log.log('info', 'login grace time over', { conn: this.#peer.conn, addr: this.#peer.addr });
-      client.end();
-    }, server.config().limits.loginGraceTimeMs);
-    this.#grace.unref();
   }
 
   start(): void {
@@ -57,11 +54,7 @@ class ClientConnection {
     });
     client.on('authentication', (ctx) => this.#login.handle(ctx));
     client.on('ready', () => this.#ready());
-    client.on('session', (accept) => {
-      if (!this.#session) return;
-      const refused = (request: string, detail?: string) => this.#refused(request, detail);
-      serveSessionChannel(accept, { session: this.#session, server, ptyAllowed: this.#login.ptyAllowed, refused });
-    });
+    client.on('session', (accept, reject) => this.#channel(accept, reject));
     client.on('tcpip', (_accept, reject, i) => (this.#refused('direct-tcpip', `${i.destIP}:${i.destPort}`), reject()));
     client.on('request', (_accept, reject, name) => (this.#refused(name), reject?.()));
     client.on('openssh.streamlocal', (_accept, reject) => (this.#refused('streamlocal'), reject()));
@@ -71,7 +64,6 @@ class ClientConnection {
   // The session exists from the moment auth succeeded until the connection closes.
   #ready(): void {
     const { server, client } = this;
-    clearTimeout(this.#grace);
     server.gate.authenticated(this.#peer.ip, this.#peer.port);
     const user = this.#login.user;
     if (user === null) return;
@@ -81,6 +73,8 @@ class ClientConnection {
       user,
       role,
       address: this.#peer.addr,
+      ip: this.#peer.ip,
+      credential: this.#login.credential,
       clientVersion: this.#clientVersion,
       idleTimeoutMs: server.config().limits.idleTimeoutMs,
       busy: server.busy,
@@ -92,6 +86,22 @@ class ClientConnection {
     void server.audit.record({ ...start, client: this.#clientVersion }).catch(() => undefined);
   }
 
+  // A session channel, within limits.maxChannelsPerConnection (OpenSSH MaxSessions) and never on an ended session
+  // (one a reload revoked, for example). ssh2's reject sends no reason text; the audit record says which limit.
+  #channel(accept: () => SshSession, reject: () => void): void {
+    const session = this.#session;
+    if (!session || session.signal.aborted) return (this.#refused('session', 'the session has ended'), reject());
+    const max = this.server.config().limits.maxChannelsPerConnection;
+    if (this.#channels >= max)
+      return (this.#refused('session', `${max} channels open (maxChannelsPerConnection)`), reject());
+    const counted = () => {
+      this.#channels++;
+      return accept().once('close', () => this.#channels--);
+    };
+    const refused = (request: string, detail?: string) => this.#refused(request, detail);
+    serveSessionChannel(counted, { session, server: this.server, ptyAllowed: this.#login.ptyAllowed, refused });
+  }
+
   #refused(request: string, detail?: string): void {
     const { id: session, user } = this.#session ?? {};
     const record = { event: 'request-refused', conn: this.#peer.conn, session, user, request, detail } as const;
@@ -99,7 +109,6 @@ class ClientConnection {
   }
 
   #closed(): void {
-    clearTimeout(this.#grace);
     const session = this.#session;
     session?.closed();
     if (session) this.server.registry.remove(session.id);

@@ -4,6 +4,7 @@ import type { AuthContext, AuthenticationType } from 'ssh2';
 import { forbidsPty } from '../auth/authorized-keys.ts';
 import { authenticate } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
+import type { Credential } from './session.ts';
 
 const METHODS: AuthenticationType[] = ['publickey', 'password'];
 
@@ -20,6 +21,8 @@ export class Login {
   user: string | null = null;
   /** False when the key used carries `no-pty` or `restrict`. */
   ptyAllowed = true;
+  /** How the accepted login authenticated, so that a reload can check it still would. */
+  credential: Credential | null = null;
   #failures = 0;
 
   constructor(
@@ -39,7 +42,9 @@ export class Login {
 
   async #decide(ctx: AuthContext): Promise<void> {
     const { server, peer } = this;
-    const outcome = await authenticate(ctx, server.config());
+    // One password check (scrypt) at a time per source, so that a guessing source cannot delay other sources' logins.
+    const turn = ctx.method === 'password' ? await server.gate.passwordTurn(peer.ip) : () => undefined;
+    const outcome = await authenticate(ctx, server.config()).finally(turn);
     if (outcome.kind === 'key-ok') return ctx.accept();
     const base = { event: 'auth', conn: peer.conn, addr: peer.addr, user: ctx.username, method: ctx.method } as const;
     const key = { fingerprint: outcome.fingerprint, keyType: outcome.keyType };
@@ -49,6 +54,7 @@ export class Login {
       if (full) return ctx.reject(METHODS);
       this.user = ctx.username;
       this.ptyAllowed = !(outcome.key && forbidsPty(outcome.key)); // authorized_keys `no-pty` / `restrict`
+      this.credential = credentialOf(ctx, outcome.user.passwordHash);
       return ctx.accept();
     }
     if (outcome.kind === 'reject' && ctx.method !== 'none') {
@@ -72,4 +78,11 @@ export class Login {
     if (this.server.registry.countFor(user) >= maxSessionsPerUser) return `user has ${maxSessionsPerUser} sessions`;
     return null;
   }
+}
+
+// What a reload checks again: the password hash the login matched, or the public key it signed with.
+function credentialOf(ctx: AuthContext, passwordHash: string | undefined): Credential | null {
+  if (ctx.method === 'password' && passwordHash) return { method: 'password', passwordHash };
+  if (ctx.method === 'publickey') return { method: 'publickey', algo: ctx.key.algo, data: ctx.key.data };
+  return null;
 }

@@ -1,8 +1,11 @@
-// Per-source penalties in the spirit of OpenSSH's PerSourcePenalties: each failed or abandoned login adds time to
-// its source's penalty, up to a cap; while the penalty exceeds a threshold, new connections from that source are
-// refused at once. Other sources are not affected, so legitimate users still get in during an attack. Pure: the
-// clock is passed in.
+// Per-source penalties in the spirit of OpenSSH's PerSourcePenalties: each failed, abandoned or grace-exceeded login
+// adds time to its source's penalty, up to a cap; while the penalty exceeds a threshold, new connections from that
+// source are refused at once. Other sources are not affected, so legitimate users still get in during an attack.
+// Pure: the clock is passed in.
 import type { PenaltyConfig } from '../config/types.ts';
+
+/** How a login ended without success: failed auth, never tried, or still unauthenticated at loginGraceTime. */
+export type PenaltyKind = 'authfail' | 'noauth' | 'grace-exceeded';
 
 /** What Penalties needs of the config's penalties (config/types.ts): the durations and the bound on sources. */
 export type PenaltyPolicy = Omit<PenaltyConfig, 'exempt'>;
@@ -39,15 +42,21 @@ export class Penalties {
   ) {}
 
   /** Adds a penalty for `source`, returning the seconds it now has left. */
-  add(source: string, kind: 'authfail' | 'noauth', now: number): number {
+  add(source: string, kind: PenaltyKind, now: number): number {
     if (this.exempt(source)) return 0;
-    const seconds = kind === 'authfail' ? this.policy.authFailSec : this.policy.noAuthSec;
+    const seconds = this.secondsFor(kind);
     const base = Math.max(now, this.#until.get(source) ?? now);
     const until = Math.min(base + seconds * 1000, now + this.policy.maxSec * 1000);
     this.#until.delete(source);
     this.#until.set(source, until);
     if (this.#until.size > this.policy.maxSources) this.#until.delete(this.#until.keys().next().value!);
     return (until - now) / 1000;
+  }
+
+  /** The seconds one ended connection of this kind adds. */
+  secondsFor(kind: PenaltyKind): number {
+    const { authFailSec, noAuthSec, graceExceededSec } = this.policy;
+    return kind === 'authfail' ? authFailSec : kind === 'noauth' ? noAuthSec : graceExceededSec;
   }
 
   /** Whether connections from `source` are refused now. */

@@ -12,10 +12,14 @@ import { ALGORITHMS } from '../ssh/algorithms.ts';
 import { VERSION } from '../version.ts';
 import { serveConnection } from './connection.ts';
 import type { ServerContext } from './context.ts';
+import { GateRecords } from './gate-records.ts';
+import { ElevationAttempts } from './elevation.ts';
 import { createGate, type Gate } from './gate.ts';
 import { loadHostKeys, type HostKey } from './host-keys.ts';
 import { isExempt, Penalties } from './penalties.ts';
 import { SessionRegistry } from './registry.ts';
+import { revokeSessions } from './revoke.ts';
+import { Slots } from './slots.ts';
 import { allIdle, WorkGroup } from './work.ts';
 
 export interface StartOptions {
@@ -32,7 +36,7 @@ export interface KeyholeServer {
   readonly registry: SessionRegistry;
   /** Stops accepting, tells every session, lets running commands finish within the grace period, then closes all. */
   shutdown(reason: string): Promise<void>;
-  /** Replaces the config for new commands and logins; live sessions go on. */
+  /** Replaces the config for new commands and logins; live sessions go on, except those it no longer admits. */
   reload(config: Config): void;
   /** Connections the gate refused (penalised sources, beyond maxStartups), and those not yet authenticated. */
   readonly gateStats: Gate['stats'];
@@ -68,7 +72,7 @@ export async function startServer(initial: Config, options: StartOptions): Promi
   const context: ServerContext = {
     gate: gateFor(
       () => config,
-      options.log,
+      options,
       (socket) => ssh.injectSocket(socket),
     ),
     busy: new WorkGroup(),
@@ -80,6 +84,8 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     control: controlOf(registry, shutdown),
     resolver: realPathResolver,
     hostname: os.hostname(),
+    elevation: new ElevationAttempts(() => config.limits),
+    commands: new Slots(),
   };
   const ssh = sshServer(hostKeys, config, context);
   const address = await listen(context.gate, config.listen, options.log);
@@ -87,6 +93,7 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     event: 'server-start',
     listen: `${address.address}:${address.port}`,
     config: config.source,
+    confinement: { ...config.confinement, helper: config.confinement.helper !== null },
   });
   return {
     host: address.address,
@@ -94,19 +101,23 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     hostKeys,
     registry,
     shutdown,
-    reload: (next) => void (config = next),
+    reload: (next) => {
+      config = next;
+      revokeSessions(context, next);
+    },
     closed,
     gateStats: context.gate.stats,
   };
 }
 
-// The gate in front of ssh2, with the penalties of the config it starts with.
-function gateFor(config: () => Config, log: Logger, admit: (socket: Socket) => void): Gate {
+// The gate in front of ssh2, with the penalties of the config it starts with; its refusals go to the audit trail.
+function gateFor(config: () => Config, options: StartOptions, admit: (socket: Socket) => void): Gate {
   const { penalties } = config();
   return createGate({
-    maxStartups: () => config().limits.maxStartups,
+    limits: () => config().limits,
     penalties: penalties ? new Penalties(penalties, (s) => isExempt(config().penalties?.exempt ?? [], s)) : null,
-    log,
+    log: options.log,
+    records: new GateRecords(options.audit, options.log),
     admit,
   });
 }

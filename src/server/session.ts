@@ -2,13 +2,22 @@
 // that kills its commands, the notices it receives, and the idle watch. The registry lists these; channels receive one.
 import type { SessionSummary } from '../shell/control.ts';
 import { watchIdle, type IdleWatch } from './idle.ts';
+import { Slots } from './slots.ts';
 import type { WorkGroup } from './work.ts';
+
+/** How the session logged in, so that a reload can tell whether that still works (see revoke.ts). */
+export type Credential =
+  | { readonly method: 'password'; readonly passwordHash: string }
+  | { readonly method: 'publickey'; readonly algo: string; readonly data: Buffer };
 
 export interface SessionInit {
   readonly id: string;
   readonly user: string;
   readonly role: string;
+  /** `ip:port` of the client, and the ip alone. */
   readonly address: string;
+  readonly ip: string;
+  readonly credential: Credential | null;
   readonly clientVersion: string;
   readonly idleTimeoutMs: number;
   /** The server's count of lines and runs in progress, which a shutdown waits for. */
@@ -20,10 +29,15 @@ export interface SessionInit {
 export class Session {
   readonly id: string;
   readonly user: string;
-  readonly role: string;
+  /** The user's role, as `sessions` shows it: a reload that changes it updates it (revoke.ts). */
+  role: string;
   readonly address: string;
+  readonly ip: string;
+  readonly credential: Credential | null;
   readonly clientVersion: string;
   readonly since = new Date();
+  /** Protocol runs in flight across the connection's channels (limits.maxRunsPerConnection). */
+  readonly runs = new Slots();
   lastActivity = new Date();
   /** The line or run in progress most recently started on any channel, for `sessions`. */
   command: string | null = null;
@@ -37,7 +51,7 @@ export class Session {
 
   constructor(init: SessionInit) {
     ({ id: this.id, user: this.user, role: this.role, address: this.address } = init);
-    this.clientVersion = init.clientVersion;
+    ({ ip: this.ip, credential: this.credential, clientVersion: this.clientVersion } = init);
     this.#busy = init.busy;
     this.#close = init.close;
     this.#idle = watchIdle(

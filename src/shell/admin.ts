@@ -15,7 +15,8 @@ export async function refuseUnlessAdmin(session: ShellContext, action: string): 
   await session.audit
     .record({ event: 'admin', session: session.id, user: session.user.name, action, ok: false, reason: 'not an admin' })
     .catch(() => undefined);
-  const how = session.config().adminPasswordHash ? ", or run 'admin' to elevate with the admin password" : '';
+  const mayElevate = session.config().adminPasswordHash && currentRole(session).elevate;
+  const how = mayElevate ? ", or run 'admin' to elevate with the admin password" : '';
   return { ok: false, code: 'not_admin', reason: `'${action}' needs admin rights: ask an administrator${how}` };
 }
 

@@ -1,18 +1,19 @@
 // The shell's own commands: help, exit, whoami, admin, and the admin builtins sessions, kill and shutdown.
 // They reach the live sessions only through SessionControl.
-import { verifyPassword } from '../auth/password.ts';
 import { refusalExitCode } from '../protocol/refusal.ts';
 import { BUILTINS, builtinWord, wordsOf, type BuiltinName, type BuiltinWord } from '../line/builtins.ts';
 import { allowedCommands, describeRule } from './policy.ts';
 import { currentRole, type LineResult, type ShellIO, type ShellContext } from './context.ts';
 import { formatSessionsTable } from './format.ts';
-import { audited, killSession, listSessions, refuseUnlessAdmin, shutdownServer } from './admin.ts';
+import { queueText } from './write.ts';
+import { killSession, listSessions, refuseUnlessAdmin, shutdownServer } from './admin.ts';
+import { elevate } from './elevate.ts';
 
 type Builtin = (args: readonly string[], session: ShellContext, io: ShellIO) => Promise<LineResult>;
 
-const MAX_ADMIN_FAILURES = 3;
-
-const say = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);
+// Output goes out with backpressure: one write per builtin (queueText), evaluate() waits for the channel to drain
+// before the next line is read, and a closed channel is not written to (a late write never calls back).
+const say = (stream: NodeJS.WritableStream, text: string) => queueText(stream, `${text}\n`);
 const refuse = (io: ShellIO, text: string, code = 126): LineResult => (say(io.stderr, `keyhole: ${text}`), { code });
 
 const help: Builtin = async (_args, session, io) => {
@@ -40,21 +41,9 @@ const whoami: Builtin = async (_args, session, io) => {
 };
 
 const admin: Builtin = async (_args, session, io) => {
-  const hash = session.config().adminPasswordHash;
   if (currentRole(session).admin) return (say(io.stdout, 'You already have admin rights.'), { code: 0 });
-  if (!hash) return refuse(io, 'admin elevation is not enabled on this server (no adminPassword in the config)');
-  if (!io.readSecret)
-    return refuse(io, "admin needs an interactive session: connect with 'ssh -t' and run it there", 1);
-  if (session.adminFailures >= MAX_ADMIN_FAILURES) return refuse(io, 'too many wrong admin passwords in this session');
-  const secret = await io.readSecret('Admin password: ');
-  if (secret === null) return refuse(io, 'admin elevation cancelled', 1);
-  const ok = await verifyPassword(secret, hash);
-  if (!ok) session.adminFailures++;
-  if (await audited(session, 'elevate', ok)) {
-    return refuse(io, 'the audit log cannot be written, so admin rights cannot be granted', 1);
-  }
-  if (!ok) return refuse(io, 'wrong admin password', 1);
-  session.elevated = true;
+  const elevated = await elevate(session, io.readSecret);
+  if (!elevated.ok) return refuse(io, elevated.reason, elevated.status);
   say(io.stdout, 'Admin rights granted for this session.');
   return { code: 0 };
 };
@@ -106,8 +95,8 @@ export function findBuiltin(name: string): Builtin | undefined {
 
 /** The builtins this session may use now, in `help`'s order: admin ones with admin rights, `admin` to get them. */
 export function availableBuiltins(session: ShellContext): BuiltinWord[] {
-  const admin = currentRole(session).admin;
-  const elevatable = Boolean(session.config().adminPasswordHash) && !admin;
+  const { admin, elevate: mayElevate } = currentRole(session);
+  const elevatable = Boolean(session.config().adminPasswordHash) && !admin && mayElevate;
   return BUILTINS.filter((b) => (b.adminOnly ? admin : b.name !== 'admin' || elevatable));
 }
 

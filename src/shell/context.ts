@@ -3,7 +3,7 @@
 import type { Audit } from '../audit/audit.ts';
 import type { Via } from '../audit/events.ts';
 import type { Config, RoleSpec, UserSpec } from '../config/types.ts';
-import type { SessionControl } from './control.ts';
+import type { ElevationGuard, SessionControl, WorkLimits } from './control.ts';
 import type { PathResolver } from './policy.ts';
 
 export interface ShellIO {
@@ -19,7 +19,10 @@ export interface ShellIO {
 
 export interface ShellContext {
   readonly id: string;
+  /** The user as the config in force defines them now (a reload that changes their role applies to the next line). */
   readonly user: UserSpec;
+  /** The client's address (`ip:port`), for the audit records of admin attempts. */
+  readonly address: string;
   readonly hostname: string;
   /** The config in force now: a reload changes what the next command sees, not the running one. */
   config(): Config;
@@ -30,8 +33,10 @@ export interface ShellContext {
   readonly signal: AbortSignal;
   /** Set by `admin` after the admin password was given. */
   elevated: boolean;
-  /** Failed `admin` attempts in this session, to stop guessing. */
-  adminFailures: number;
+  /** Counts `admin` attempts across channels and connections, to stop guessing. */
+  readonly elevation: ElevationGuard;
+  /** The limits on work that span channels and sessions (commands per user, protocol runs per connection). */
+  readonly limits: WorkLimits;
   /** Tells the registry what runs now (null when idle). */
   setCommand(line: string | null): void;
   /** Environment from the client's allowed `env` requests, added to the config's. */
@@ -41,7 +46,12 @@ export interface ShellContext {
 
 /** The user's role as the config defines it now, with admin rights added when the session elevated. */
 export function currentRole(session: ShellContext): RoleSpec {
-  const role = session.config().roles.get(session.user.role) ?? { name: session.user.role, commands: [], admin: false };
+  const role = session.config().roles.get(session.user.role) ?? {
+    name: session.user.role,
+    commands: [],
+    admin: false,
+    elevate: false,
+  };
   return session.elevated && !role.admin ? { ...role, admin: true } : role;
 }
 

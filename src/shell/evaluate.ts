@@ -5,10 +5,13 @@ import { findBuiltin } from './builtins.ts';
 import { execute, recordRefusal, type Execution } from './execute.ts';
 import type { LineResult, ShellIO, ShellContext } from './context.ts';
 import { tokenize } from '../line/tokenize.ts';
+import { drained } from './write.ts';
 
 /**
  * Runs one line for a session; `interrupt` (Ctrl-C) stops just this command, the session's signal stops everything.
- * Resolves once the line's output has been handed to the channel, so the caller may send the exit status.
+ * Resolves once the line's output has been handed to the channel and the channel's buffers are below their mark
+ * again (backpressure: a client that does not read holds up its next line, not the server's memory), so the caller
+ * may send the exit status or read the next line.
  */
 export async function evaluate(
   line: string,
@@ -21,6 +24,7 @@ export async function evaluate(
   try {
     const result = await evaluateLine(line, session, io, interrupt);
     await io.flush?.();
+    await Promise.all([drained(io.stdout, session.signal), drained(io.stderr, session.signal)]);
     return result;
   } finally {
     session.setCommand(null);

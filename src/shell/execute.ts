@@ -1,6 +1,7 @@
 // Policy -> audit -> run -> audit for one argv: the part of the pipeline that every door shares (the shell, exec and
 // the automation protocol). What to tell the user about the outcome is the caller's business.
 import { runProcess } from '../exec/run.ts';
+import { confinePlanOf } from '../config/confinement.ts';
 import { exitCodeOf, type ProcessResult } from '../exec/result.ts';
 import { refusal, refusalOfStatus, type Refusal } from '../protocol/refusal.ts';
 import { decide } from './policy.ts';
@@ -65,10 +66,13 @@ export async function execute(
     const reason = `'${argv[0]}' does not read input (it is not marked interactive)`;
     return refuse(session, argv, refusal('denied', reason), { labels });
   }
+  const slot = session.limits.command(); // limits.maxCommandsPerUser, across all the user's sessions
+  if (!slot.ok) return refuse(session, argv, { code: 'too_many_runs', exitCode: 126, reason: slot.reason }, { labels });
   const base = { session: session.id, user: session.user.name, argv, via: session.via, ...labels } as const;
   try {
     await session.audit.record({ event: 'command', ...base, allowed: true });
   } catch {
+    slot.release();
     const reason = 'the audit log cannot be written, so no command may run: tell the administrator';
     return notRun(refusal('audit_unavailable', reason));
   }
@@ -91,7 +95,9 @@ export async function execute(
     uid: config.runAs?.uid,
     gid: config.runAs?.gid,
     readSearchVia: config.runAs?.readSearchVia,
+    confine: confinePlanOf(config.confinement, decision.command, configured),
   });
+  slot.release();
   const code = opts.interrupt?.aborted && result.canceled ? 130 : exitCodeOf(result);
   await recordExit(session, argv, result, code, labels);
   return { ran: true, code, result, timeoutMs };

@@ -10,6 +10,8 @@ import { currentRole, type ShellIO, type ShellContext } from './context.ts';
 import { flushed, ttyOutput } from './tty-output.ts';
 
 const CTRL_C = 0x03;
+// Lines queued behind the running one before input pauses: the rest of a flood waits in the SSH window, not here.
+const MAX_PENDING = 256;
 
 export interface Terminal {
   /** The channel: keystrokes in, screen bytes out. */
@@ -75,6 +77,7 @@ export function startInteractiveShell(session: ShellContext, term: Terminal): In
     // The editor kept what was typed while the command ran; prompt() replays it and returns the lines it completes.
     pending.push(...editor.prompt());
     drain();
+    if (pending.length <= MAX_PENDING) term.channel.resume();
   };
 
   // Lines run one at a time: a paste of several lines queues them behind the running one.
@@ -95,6 +98,7 @@ export function startInteractiveShell(session: ShellContext, term: Terminal): In
     if (secret) return secret(data);
     if (running?.stdin && !data.includes(CTRL_C)) return void running.stdin.write(data);
     pending.push(...editor.feed(data));
+    if (pending.length > MAX_PENDING) term.channel.pause();
     drain();
   };
 

@@ -37,6 +37,8 @@ export interface ServerOptions {
   readonly limits?: string;
   /** More top-level keys, as YAML lines: `runAs: root` or `audit: { file: $DIR/audit.log }`. */
   readonly yaml?: string;
+  /** The `penalties` value in YAML flow style, replacing the shared `{ exempt: [127.0.0.1] }`: `'{ exempt: [] }'`. */
+  readonly penalties?: string;
 }
 
 /** Anything with ava's `t.teardown`: a test's `t` of any context. */
@@ -85,7 +87,7 @@ listen: { host: 127.0.0.1, port: 0 }
 hostKeys: [${dir}/ssh_host_ed25519_key]
 adminPassword: "${adminHash}"
 cwd: ${srv}
-penalties: { exempt: [127.0.0.1] }
+penalties: ${options.penalties ?? '{ exempt: [127.0.0.1] }'}
 limits: { ${limits(moreLimits)} }
 users:
   alice: { password: "${userHash}", role: operator }
@@ -93,7 +95,7 @@ users:
   boss: { password: "${userHash}", authorizedKeys: [ "${readFileSync(`${keys.boss}.pub`, 'utf8').trim()}" ], role: admin }
 ${users.map((line) => `  ${line}`).join('\n')}
 roles:
-  operator: { commands: [echo, date, ls, cat, sleep, 'false', slow, flood, sh-env${operatorCommands.map((c) => `, ${c}`).join('')}] }
+  operator: { commands: [echo, date, ls, cat, sleep, 'false', slow, flood, sh-env${operatorCommands.map((c) => `, ${c}`).join('')}], elevate: true }
   admin: { inherits: [operator], admin: true }
 commands:
   echo: { program: /bin/echo, args: any }
@@ -119,6 +121,7 @@ function limits(extra = ''): string {
       'maxOutputBytes: 1MiB',
       'shutdownGrace: 5s',
       'maxStartups: 200',
+      'maxStartupsPerSource: 10000', // tests that raise maxStartups are not capped per source (all from 127.0.0.1)
       'loginGraceTime: 120s',
       ...extra.split(','),
     ]

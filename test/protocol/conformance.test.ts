@@ -23,7 +23,9 @@ const test = serverPerFile<{ big: Buffer }>({
     gone: `{ program: ${GONE}, args: none }`,
   },
   operatorCommands: ['cat-in', 'gone'],
-  limits: 'maxOutputBytes: 8MiB, maxRunsPerSession: 4',
+  // The tests run at once over shared connections: the per-connection and per-user limits are tested elsewhere.
+  limits:
+    'maxOutputBytes: 8MiB, maxRunsPerSession: 4, maxRunsPerConnection: 1000, maxChannelsPerConnection: 1000, maxCommandsPerUser: 1000',
 });
 type T = ExecutionContext<{ s: TestServer; big: Buffer }>;
 

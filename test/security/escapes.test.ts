@@ -244,8 +244,9 @@ const SERVER: ServerOptions = {
     mark: '{ program: /usr/bin/touch, paths: [$SRV] }',
   },
   operatorCommands: ['tar', 'find', 'ssh', 'mark'],
-  // The env and request attempts each open a connection, all at once: more handshakes than the default 10 in flight.
-  limits: 'maxStartups: 100',
+  // The env and request attempts each open a connection, all at once: more handshakes than the default 10 in flight;
+  // the corpus runs its cases at once over a shared connection: more channels and commands than the defaults allow.
+  limits: 'maxStartups: 100, maxChannelsPerConnection: 1000, maxCommandsPerUser: 1000',
 };
 
 // One server for the file, started here rather than by serverPerFile: the after hook checks it before closing it.

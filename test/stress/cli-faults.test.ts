@@ -19,7 +19,7 @@ const LOOPERS = STRESS ? 20 : 4;
 
 // Writes a test config with room for many logins and starts `keyhole serve` on it; both are cleaned up after the test.
 async function serve(t: ExecutionContext, options: ServerOptions = {}) {
-  const limits = `maxStartups: 1000, maxSessionsPerUser: 1000, ${options.limits ?? ''}`;
+  const limits = `maxStartups: 1000, maxSessionsPerUser: 1000, maxCommandsPerUser: 1000, ${options.limits ?? ''}`;
   const config = await withTestConfig(t, { ...options, limits });
   const server = await startServeProcess(config.configFile);
   t.teardown(() => server.child.exitCode === null && server.child.kill('SIGKILL'));

@@ -43,7 +43,7 @@ test.serial(
   `${CLIENTS} clients at once, a third dropping mid-way, leave no session, process, fd or audit gap`,
   async (t) => {
     t.timeout(STRESS ? 600_000 : 150_000, 'the clients did not all finish (see the progress lines)');
-    const s = await withServer(t, { limits: 'maxStartups: 1000, maxSessionsPerUser: 1000' });
+    const s = await withServer(t, { limits: 'maxStartups: 1000, maxSessionsPerUser: 1000, maxCommandsPerUser: 1000' });
     const key = readFileSync(s.keys.deploy);
     // One full round first, so that descriptors opened once per process (the SIGCHLD pipe...) are in the baseline.
     t.is((await ssh2Exec(s.port, 'deploy', { privateKey: s.keys.deploy }, 'echo warm')).stdout, 'warm\n');

@@ -1,7 +1,7 @@
 // The admin's sessions view as text rows: columns that fit the width (the least useful dropped first, the command
 // cut last), the admin's own session marked with `*`, and text from clients made printable. Pure.
 import type { SessionInfo } from '../../protocol/frames.ts';
-import { formatAge, printable } from '../../line/printable.ts';
+import { cell, formatAge } from '../../line/printable.ts';
 
 interface Column {
   readonly title: string;
@@ -21,6 +21,9 @@ const COLUMNS: readonly Column[] = [
   { title: 'COMMAND', cell: (s) => s.command ?? '-', keep: 7 },
 ];
 const GAP = '  ';
+// The most characters one field shows (the command, last, is cut to the screen as well).
+const FIELD_MAX = 40;
+const COMMAND_MAX = 80;
 
 /** The header and one row per session, each at most `width` columns. */
 export function sessionsTable(
@@ -29,7 +32,9 @@ export function sessionsTable(
   width: number,
   now = Date.now(),
 ): { header: string; rows: string[] } {
-  const cells = sessions.map((s) => COLUMNS.map((c) => printable(c.cell(s, self, now))));
+  const cells = sessions.map((s) =>
+    COLUMNS.map((c, i) => cell(c.cell(s, self, now), i === COLUMNS.length - 1 ? COMMAND_MAX : FIELD_MAX)),
+  );
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
   let shown = COLUMNS.map((_, i) => i);
   const total = (cols: number[]) => cols.reduce((n, i) => n + widths[i]!, 0) + GAP.length * (cols.length - 1);

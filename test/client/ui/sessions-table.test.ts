@@ -42,3 +42,18 @@ test('the footer counts the sessions, then gives news or else the keys', (t) => 
   t.is(sessionsFooter(1), '1 session, refreshed every 2 s  Up/Down select  k or Del end session  r refresh  Esc close');
   t.is(sessionsFooter(2, 'ended session s3'), '2 sessions, refreshed every 2 s  ended session s3');
 });
+
+test('a spoofed command (a fake row after its spaces, a bidi override) stays one clipped, escaped row', (t) => {
+  const fake = `sleep 30${' '.repeat(72)}s9   root    admin     10.0.0.1:22  x  1m05s  1s  -  ${'x'.repeat(80)}`;
+  const { rows } = sessionsTable(
+    [session('s1', { command: fake }), session('s2', { command: 'cat \u202Etxt.hsab' })],
+    '',
+    400,
+    now,
+  );
+  t.is(rows.length, 2);
+  t.false(rows[0]!.includes('  s9'), rows[0]);
+  t.true(rows[0]!.endsWith('…'));
+  t.true(rows[1]!.endsWith('cat <U+202E>txt.hsab'));
+  t.true(rows.every((row) => row.length < 200));
+});

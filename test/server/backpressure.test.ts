@@ -1,0 +1,89 @@
+// A client that writes lines of `help` to a plain shell (ssh -T) and never reads: the server holds what the SSH
+// window and one line's output allow, not the whole flood; once the client reads, every line is answered.
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import type { ClientChannel } from 'ssh2';
+import { startServeProcess } from '../helpers/cli.ts';
+import { connectSsh2 } from '../helpers/clients.ts';
+import { withTestConfig, PASSWORD } from '../helpers/server.ts';
+
+const LINES = 1_000_000;
+const BLOCKED_MS = 2_000;
+const MiB = 1024 * 1024;
+
+// The server's resident memory, from the kernel.
+function rssOf(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1];
+  return Number(kb) * 1024;
+}
+
+// Writes `help` lines from `from` up to `total`; with `blockedMs`, stops once the channel has taken nothing for that
+// long. Returns how many lines are written in all.
+async function writeLines(
+  channel: ClientChannel,
+  from: number,
+  blockedMs = Infinity,
+  { total = LINES, line = 'help\n' } = {},
+): Promise<number> {
+  let written = from;
+  while (written < total) {
+    const n = Math.min(4096, total - written);
+    written += n;
+    if (channel.write(line.repeat(n))) continue;
+    const drained = await new Promise<boolean>((resolve) => {
+      const timer = Number.isFinite(blockedMs) ? setTimeout(() => resolve(false), blockedMs) : undefined;
+      channel.once('drain', () => (clearTimeout(timer), resolve(true)));
+    });
+    if (!drained) break;
+  }
+  return written;
+}
+
+// Reads the channel's stdout until `lines` answers to `help` have arrived (each starts with this line).
+function readAnswers(channel: ClientChannel, lines: number): Promise<void> {
+  const marker = 'Commands you may run:';
+  let seen = 0;
+  let tail = '';
+  return new Promise((resolve) => {
+    channel.on('data', (data: Buffer) => {
+      const text = tail + data.toString('latin1');
+      for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + marker.length)) seen++;
+      tail = text.slice(-marker.length + 1);
+      if (seen >= lines) resolve();
+    });
+    channel.stderr.resume();
+  });
+}
+
+test('a plain shell flooded with help lines and never read holds its memory, then answers them all', async (t) => {
+  t.timeout(10 * 60_000);
+  const config = await withTestConfig(t);
+  const server = await startServeProcess(config.configFile);
+  t.teardown(() => server.child.kill('SIGKILL'));
+  const pid = server.child.pid!;
+  const client = await connectSsh2(server.port, 'alice', { password: PASSWORD });
+  t.teardown(() => client.end());
+  const channel = await new Promise<ClientChannel>((resolve, reject) =>
+    client.shell(false, (err, ch) => (err ? reject(err) : resolve(ch))),
+  );
+  const before = rssOf(pid);
+  const started = Date.now();
+  const written = await writeLines(channel, 0, BLOCKED_MS);
+  const after = rssOf(pid);
+  const growth = after - before;
+  t.log(`wrote ${written} lines (${((written * 5) / MiB).toFixed(1)} MiB) in ${Date.now() - started} ms unread`);
+  t.log(`server RSS ${(before / MiB).toFixed(1)} MiB before, ${(after / MiB).toFixed(1)} MiB after`);
+  t.log(`growth ${(growth / MiB).toFixed(1)} MiB`);
+  t.true(growth < 64 * MiB, `the server's RSS grew by ${(growth / MiB).toFixed(1)} MiB`);
+
+  // Now read: every line is answered, the rest of the flood goes through, and the session is still there.
+  const readStarted = Date.now();
+  const answered = readAnswers(channel, LINES);
+  await writeLines(channel, written);
+  await answered;
+  t.log(`${LINES} lines answered, read in ${Date.now() - readStarted} ms`);
+  const exit = new Promise<number>((resolve) => channel.once('exit', (code: number) => resolve(code)));
+  channel.end('exit 7\n');
+  t.is(await exit, 7);
+  t.log(`server RSS at the end ${(rssOf(pid) / MiB).toFixed(1)} MiB`);
+});
