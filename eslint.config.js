@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dependency-cruiser config is CommonJS (its loader wants module.exports).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // A boundary (docs/ARCHITECTURE.md): only the CLI ends the process; everything else returns or throws, so the
     // server, the library and the tests stay in charge. The launcher child is a process of its own.
     files: ['src/**/*.ts', 'src/**/*.mjs'],

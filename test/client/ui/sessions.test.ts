@@ -59,11 +59,11 @@ tui('an admin ends the selected session after confirming it', async (t) => {
   const other = await library(t, 'deploy');
   t.teardown(() => other.close());
   await term.line(':sessions');
-  await term.waitFor(/2 sessions/);
+  await term.waitFor(/2 sessions, refreshed/);
   await term.keys('Down', 'k');
   await term.waitFor(new RegExp(`End session ${other.client.hello.session} \\(deploy from 127\\.0\\.0\\.1:\\d+\\)\\?`));
   await term.keys('n');
-  await term.waitFor(/2 sessions/);
+  await term.waitFor(/2 sessions, refreshed/);
   await term.keys('k');
   await term.waitFor(/\[y\/N\]/);
   await term.keys('y');
