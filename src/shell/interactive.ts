@@ -12,6 +12,8 @@ import { flushed, ttyOutput } from './tty-output.ts';
 const CTRL_C = 0x03;
 // Lines queued behind the running one before input pauses: the rest of a flood waits in the SSH window, not here.
 const MAX_PENDING = 256;
+// Keys fed to the editor at once: small enough that what they answer with is checked for backpressure often.
+const SLICE_BYTES = 256;
 
 export interface Terminal {
   /** The channel: keystrokes in, screen bytes out. */
@@ -77,7 +79,17 @@ export function startInteractiveShell(session: ShellContext, term: Terminal): In
     // The editor kept what was typed while the command ran; prompt() replays it and returns the lines it completes.
     pending.push(...editor.prompt());
     drain();
-    if (pending.length <= MAX_PENDING) term.channel.resume();
+    flow();
+  };
+
+  // Input is read only while fewer than MAX_PENDING lines wait and the client takes what the shell writes: echo, a
+  // second Tab's list and Ctrl-L answer a key with more than it is, so a client that types without reading is held
+  // by the SSH window (the channel paused), not by the server's memory.
+  const channel = term.channel as Terminal['channel'] & { writableNeedDrain?: boolean };
+  const flow = () => {
+    if (closed) return;
+    if (pending.length > MAX_PENDING || channel.writableNeedDrain || held.length > 0) channel.pause();
+    else channel.resume();
   };
 
   // Lines run one at a time: a paste of several lines queues them behind the running one.
@@ -93,16 +105,30 @@ export function startInteractiveShell(session: ShellContext, term: Terminal): In
     }
   };
 
-  const onData = (data: Buffer) => {
-    if (closed) return;
+  // Keys are taken a slice at a time and only while the client reads what they answer with (see flow): the rest of
+  // a chunk waits here, at most one chunk of the channel.
+  let held = Buffer.alloc(0);
+  const pump = () => {
+    while (!closed && held.length > 0 && !channel.writableNeedDrain) {
+      const slice = held.subarray(0, SLICE_BYTES);
+      held = held.subarray(slice.length);
+      onKeys(slice);
+    }
+    flow();
+  };
+  const onKeys = (data: Buffer) => {
     if (secret) return secret(data);
     if (running?.stdin && !data.includes(CTRL_C)) return void running.stdin.write(data);
     pending.push(...editor.feed(data));
-    if (pending.length > MAX_PENDING) term.channel.pause();
     drain();
   };
 
-  term.channel.on('data', (data: Buffer) => onData(Buffer.isBuffer(data) ? data : Buffer.from(data)));
+  channel.on('drain', pump);
+  term.channel.on('data', (data: Buffer | string) => {
+    if (closed) return;
+    held = Buffer.concat([held, Buffer.isBuffer(data) ? data : Buffer.from(data)]);
+    pump();
+  });
   write(`Keyhole restricted shell. Type 'help' for the commands you may run.\r\n`);
   pending.push(...editor.start());
   drain();

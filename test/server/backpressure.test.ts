@@ -87,3 +87,52 @@ test('a plain shell flooded with help lines and never read holds its memory, the
   t.is(await exit, 7);
   t.log(`server RSS at the end ${(rssOf(pid) / MiB).toFixed(1)} MiB`);
 });
+
+// The pty shell answers keys with more than they are: a second Tab lists every command, Ctrl-L redraws. A client that
+// types them without reading must be held by the SSH window, not by the server's memory.
+test('a pty shell flooded with keys and never read holds its memory, then still answers', async (t) => {
+  t.timeout(10 * 60_000);
+  const config = await withTestConfig(t);
+  const server = await startServeProcess(config.configFile);
+  t.teardown(() => server.child.kill('SIGKILL'));
+  const pid = server.child.pid!;
+  const client = await connectSsh2(server.port, 'alice', { password: PASSWORD });
+  t.teardown(() => client.end());
+  const channel = await new Promise<ClientChannel>((resolve, reject) =>
+    client.shell({ term: 'xterm', cols: 80, rows: 24 }, (err, ch) => (err ? reject(err) : resolve(ch))),
+  );
+  // Warm up first (the editor, completion and the first command load on first use), then stop reading.
+  await new Promise<void>((resolve) => {
+    let seen = '';
+    const onData = (data: Buffer) => {
+      seen += data.toString('latin1');
+      if (!/Commands you may run:[\s\S]*\x1b\[2J[\s\S]*\$ /.test(seen)) return;
+      channel.removeListener('data', onData);
+      channel.pause();
+      resolve();
+    };
+    channel.on('data', onData);
+    channel.write('help\r\t\t\x0c');
+  });
+  const before = rssOf(pid);
+  const total = 64 * MiB;
+  const written = await writeLines(channel, 0, BLOCKED_MS, { total, line: '\t\t\x0c' });
+  const held = rssOf(pid);
+  // A second round, still unread: the server takes no more, so it grows no more.
+  const more = await writeLines(channel, written, BLOCKED_MS, { total, line: '\t\t\x0c' });
+  const after = rssOf(pid);
+  const [first, second] = [(held - before) / MiB, (after - held) / MiB];
+  t.log(
+    `typed ${((more * 3) / MiB).toFixed(1)} MiB of keys unread; server RSS +${first.toFixed(1)} MiB, then +${second.toFixed(1)} MiB`,
+  );
+  t.true(written < total, 'the SSH window held the client back');
+  t.true(second < 8, `a second unread round grew the server's RSS by ${second.toFixed(1)} MiB`);
+  t.true(first + second < 128, `the server's RSS grew by ${(first + second).toFixed(1)} MiB`);
+
+  // Reading again releases the flood; Ctrl-C drops the overlong line and the shell takes the next one.
+  channel.resume();
+  channel.stderr.resume();
+  const exit = new Promise<number>((resolve) => channel.once('exit', (code: number) => resolve(code)));
+  channel.write('\x03exit 7\r');
+  t.is(await exit, 7);
+});
