@@ -21,6 +21,9 @@ export interface Plan {
   readonly loadPauseMs: number;
   /** Figure 6: `echo` commands timed while the load runs. */
   readonly probes: number;
+  /** Figure 7: sequential logins and `true` commands timed on Keyhole with confinement off and on. */
+  readonly confinementLogins: number;
+  readonly confinementCommands: number;
 }
 
 export interface BenchOptions {
@@ -28,7 +31,7 @@ export interface BenchOptions {
   readonly plan: Plan;
   /** Whether to compare with sshd (it is skipped anyway when /usr/sbin/sshd is missing). */
   readonly sshd: boolean;
-  /** Only these figures (1-6); all when empty. */
+  /** Only these figures (1-7); all when empty. */
   readonly only: readonly number[];
   /** Where to write the Markdown report; null = do not write one (the default for --quick). */
   readonly markdown: string | null;
@@ -50,6 +53,8 @@ const FULL_PLAN: Plan = {
   loadSessions: 200,
   loadPauseMs: 10_000,
   probes: 150,
+  confinementLogins: 50,
+  confinementCommands: 300,
 };
 
 export const QUICK_PLAN: Plan = {
@@ -64,6 +69,8 @@ export const QUICK_PLAN: Plan = {
   loadSessions: 10,
   loadPauseMs: 200,
   probes: 10,
+  confinementLogins: 2,
+  confinementCommands: 10,
 };
 
 export const DEFAULT_MARKDOWN = 'docs/BENCHMARKS.md';
@@ -73,7 +80,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--rounds N] [--no-sshd]
   --quick        a tiny round (seconds), as CI runs it; writes no report unless --markdown is given
   --rounds N     rounds per figure (default ${FULL_PLAN.rounds}); each figure is the median of its rounds
   --no-sshd      measure Keyhole alone
-  --only LIST    only these figures (1 round trip, 2 logins/s, 3 commands/s, 4 streaming, 5 memory, 6 echo latency)
+  --only LIST    only these figures (1 round trip, 2 logins/s, 3 commands/s, 4 streaming, 5 memory, 6 echo latency,
+                 7 cost of confinement: Keyhole with confinement off and on)
   --markdown F   write the report there (default ${DEFAULT_MARKDOWN} for a full run)
   --profile DIR  run Keyhole under node --cpu-prof, profiles written to DIR when it stops`;
 
@@ -106,8 +114,8 @@ export function parseBenchArgs(argv: readonly string[]): ParsedOptions {
     return { ok: false, reason: `--rounds must be an integer from 1 to 50, got '${values.rounds}'` };
   }
   const only = (values.only ?? '').split(',').filter(Boolean).map(Number);
-  if (only.some((n) => !Number.isInteger(n) || n < 1 || n > 6)) {
-    return { ok: false, reason: `--only takes figure numbers 1-6 separated by commas, got '${values.only}'` };
+  if (only.some((n) => !Number.isInteger(n) || n < 1 || n > 7)) {
+    return { ok: false, reason: `--only takes figure numbers 1-7 separated by commas, got '${values.only}'` };
   }
   const markdown = values['no-markdown'] ? null : (values.markdown ?? (values.quick ? null : DEFAULT_MARKDOWN));
   return {

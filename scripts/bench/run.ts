@@ -4,6 +4,7 @@ import os from 'node:os';
 import type { Cleanup } from './cleanup.ts';
 import { eachRound, type Figure, type FigureContext, type FigureRun } from './figures/context.ts';
 import { figureCommands } from './figures/commands.ts';
+import { confinementFigure } from './figures/confinement.ts';
 import { latencyFigure } from './figures/latency.ts';
 import { figureLoginRate, figureRoundTrip } from './figures/logins.ts';
 import { memoryFigure } from './figures/memory.ts';
@@ -35,6 +36,7 @@ export const FIGURES: readonly Figure[] = [
   eachRound(4, figureStream),
   memoryFigure,
   latencyFigure,
+  confinementFigure,
 ];
 
 /** Runs the benchmark; `progress` gets one line per step. */
@@ -54,8 +56,8 @@ export async function runBench(
     work,
     plan: options.plan,
     progress,
-    startServer: async (name, tag) => {
-      const target = name === 'keyhole' ? await startKeyhole(work, { tag }) : await startSshd(work);
+    startServer: async (name, tag, confinement) => {
+      const target = name === 'keyhole' ? await startKeyhole(work, { tag, confinement }) : await startSshd(work);
       cleanup.add(() => target.stop());
       return target;
     },

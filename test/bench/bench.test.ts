@@ -39,6 +39,7 @@ test('a quick round against Keyhole alone produces every figure with a number', 
     await cleanup.run();
   }
   t.true(lines.some((l) => l.includes('figure 6, round 1/1: keyhole')));
+  t.true(lines.some((l) => /figure 7: confinement auto, Landlock ABI \d+, helper \//.test(l)));
 });
 
 // CI installs openssh-server (.ci/run), so the comparison itself is exercised there; elsewhere it may be skipped.
@@ -50,8 +51,8 @@ withSshd('a quick round against Keyhole and sshd produces both columns and their
     const report = await runBench(options(['--quick']), cleanup, () => undefined);
     t.deepEqual(report.servers, ['keyhole', 'sshd']);
     t.is(report.sshdSkipped, null);
-    // Every figure but the keyhole-v1 subsystem one, which sshd does not have.
-    for (const def of metricDefs(QUICK_PLAN).filter((d) => d.id !== 'cmds-protocol')) {
+    // Every figure but the keyhole-v1 subsystem one and the cost of confinement (7), which sshd does not have.
+    for (const def of metricDefs(QUICK_PLAN).filter((d) => d.id !== 'cmds-protocol' && d.figure !== 7)) {
       const row = report.rows.find((r) => r.def.id === def.id);
       t.true(typeof row?.sshd === 'number' && Number.isFinite(row.sshd), `${def.id}: sshd ${row?.sshd}`);
       t.true(typeof row?.keyhole === 'number' && Number.isFinite(row.keyhole), `${def.id}: keyhole ${row?.keyhole}`);
@@ -68,11 +69,12 @@ test('--quick writes no report unless asked, a full run writes docs/BENCHMARKS.m
   t.is(options(['--quick', '--markdown', 'x.md']).markdown, 'x.md');
   t.is(options(['--rounds', '5']).plan.rounds, 5);
   t.deepEqual(options(['--only', '1,5']).only, [1, 5]);
+  t.deepEqual(options(['--only', '7']).only, [7]);
 });
 
 test('bad options are reasons, not exceptions', (t) => {
   t.like(parseBenchArgs(['--rounds', 'many']), { ok: false });
-  t.like(parseBenchArgs(['--only', '7']), { ok: false });
+  t.like(parseBenchArgs(['--only', '8']), { ok: false });
   t.like(parseBenchArgs(['--frobnicate']), { ok: false });
 });
 

@@ -2,6 +2,7 @@
 // server), and the shape of a figure: opened once per server, measured once per round, closed once.
 import type { Plan } from '../options.ts';
 import type { Figures } from '../report/metrics.ts';
+import type { Confinement } from '../targets/keyhole.ts';
 import type { ServerName, Target } from '../targets/target.ts';
 import type { Workdir } from '../targets/workdir.ts';
 
@@ -10,8 +11,11 @@ export interface FigureContext {
   readonly plan: Plan;
   /** One line of progress on stderr. */
   progress(message: string): void;
-  /** Starts another instance of a server (stopped by the caller, or by the bench's cleanup at the latest). */
-  startServer(name: ServerName, tag: string): Promise<Target>;
+  /**
+   * Starts another instance of a server (stopped by the caller, or by the bench's cleanup at the latest); `confinement`
+   * sets Keyhole's `confinement:` (sshd ignores it).
+   */
+  startServer(name: ServerName, tag: string, confinement?: Confinement): Promise<Target>;
 }
 
 /** One figure on one server for the whole run. */

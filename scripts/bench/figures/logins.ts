@@ -11,7 +11,7 @@ import { cpuOf } from './cpu.ts';
 
 type Login = () => Promise<void>;
 
-function opensshLogin(target: Target, ctx: FigureContext, kex: KexChoice): Login {
+export function opensshLogin(target: Target, ctx: FigureContext, kex: KexChoice): Login {
   return () => sshOk(target, ctx.work.clientKey, kex, 'true');
 }
 
@@ -19,8 +19,8 @@ function ssh2Login(target: Target, ctx: FigureContext): Login {
   return () => loginOnce(target, ctx.work.clientKey, 'true');
 }
 
-/** Median milliseconds of `count` logins made one after another (after one unmeasured login). */
-export async function roundTripMs(login: Login, count: number): Promise<number> {
+/** Milliseconds of each of `count` logins made one after another (after one unmeasured login). */
+export async function roundTripTimes(login: Login, count: number): Promise<number[]> {
   await login();
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -28,7 +28,12 @@ export async function roundTripMs(login: Login, count: number): Promise<number> 
     await login();
     times.push(elapsedMs(start));
   }
-  return median(times);
+  return times;
+}
+
+/** Median milliseconds of `count` logins made one after another (after one unmeasured login). */
+export async function roundTripMs(login: Login, count: number): Promise<number> {
+  return median(await roundTripTimes(login, count));
 }
 
 /** Logins per second when `count` logins are made by `parallel` clients at once. */

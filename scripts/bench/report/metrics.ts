@@ -21,7 +21,15 @@ export type MetricId =
   | 'cpu-command'
   | 'cpu-stream'
   | 'rtt-openssh-default-kex'
-  | 'logins-openssh-default-kex';
+  | 'logins-openssh-default-kex'
+  | 'confine-rtt-off'
+  | 'confine-rtt-on'
+  | 'confine-rtt-ratio'
+  | 'confine-rtt-p99-off'
+  | 'confine-rtt-p99-on'
+  | 'confine-cmds-off'
+  | 'confine-cmds-on'
+  | 'confine-cmds-ratio';
 
 /** One round's figures for one server; null = not measurable there (sshd has no keyhole-v1 subsystem). */
 export type Figures = Partial<Record<MetricId, number | null>>;
@@ -48,6 +56,7 @@ export interface MetricDef {
 export function metricDefs(plan: Plan): MetricDef[] {
   const mib = Math.round(plan.streamBytes / 1024 / 1024);
   const p = plan.parallelClients;
+  const logins = plan.confinementLogins;
   const m = (
     id: MetricId,
     figure: number,
@@ -89,6 +98,28 @@ export function metricDefs(plan: Plan): MetricDef[] {
       ratio: 1,
     }),
     m('load-commands', 6, `background commands/s done by the ${plan.loadSessions} sessions`, 'commands/s', 'higher', 1),
+    m(
+      'confine-rtt-off',
+      7,
+      `round trip \`true\`, median of ${logins}, confinement off (OpenSSH ssh)`,
+      'ms/login',
+      'lower',
+      1,
+    ),
+    m(
+      'confine-rtt-on',
+      7,
+      `round trip \`true\`, median of ${logins}, confinement on (OpenSSH ssh)`,
+      'ms/login',
+      'lower',
+      1,
+    ),
+    m('confine-rtt-ratio', 7, 'round trip median, confinement on ÷ off', '×', 'lower', 2),
+    m('confine-rtt-p99-off', 7, `round trip \`true\`, p99 of ${logins}, confinement off`, 'ms/login', 'lower', 1),
+    m('confine-rtt-p99-on', 7, `round trip \`true\`, p99 of ${logins}, confinement on`, 'ms/login', 'lower', 1),
+    m('confine-cmds-off', 7, '`true` over one connection, exec channels, confinement off', 'commands/s', 'higher', 1),
+    m('confine-cmds-on', 7, '`true` over one connection, exec channels, confinement on', 'commands/s', 'higher', 1),
+    m('confine-cmds-ratio', 7, '`true`/s over one connection, confinement on ÷ off', '×', 'higher', 2),
     m(
       'rtt-openssh-default-kex',
       1,

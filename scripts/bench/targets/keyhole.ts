@@ -14,16 +14,20 @@ export interface KeyholeOptions {
   readonly nodeFlags?: readonly string[];
   /** Distinguishes the config, log and audit files of several instances in one workdir. */
   readonly tag?: string;
+  /** The config's `confinement:`; left out (so Keyhole's default, auto) when undefined. */
+  readonly confinement?: Confinement;
 }
+
+export type Confinement = 'required' | 'auto' | 'off';
 
 /**
  * The config: the bench user may run `true`, `echo` and `cat` of files in the workdir, with room for 2000 sessions.
  * `runAs: root` runs commands as the account the bench runs as, like sshd, which runs them as the logged-in user (the
  * same account); without it a root Keyhole would add a setpriv exec to every command (config/run-as.ts).
  */
-export function keyholeConfig(work: Workdir, tag: string): string {
+export function keyholeConfig(work: Workdir, tag: string, confinement?: Confinement): string {
   const d = work.dir;
-  return `listen: { host: 127.0.0.1, port: 0 }
+  return `${confinement ? `confinement: ${confinement}\n` : ''}listen: { host: 127.0.0.1, port: 0 }
 hostKeys: [${d}/keyhole_host_ed25519_key]
 audit: { file: ${d}/keyhole-${tag}-audit.log }
 cwd: ${work.srv}
@@ -45,16 +49,19 @@ commands:
 export async function startKeyhole(work: Workdir, opts: KeyholeOptions = {}): Promise<Target> {
   const tag = opts.tag ?? 'main';
   const configFile = path.join(work.dir, `keyhole-${tag}.yaml`);
-  writeFileSync(configFile, keyholeConfig(work, tag));
+  writeFileSync(configFile, keyholeConfig(work, tag, opts.confinement));
   const args = [...(opts.nodeFlags ?? []), KEYHOLE_BIN, 'serve', '--config', configFile];
   const server = await spawnServer(process.execPath, args, {
     logFile: path.join(work.dir, `keyhole-${tag}.log`),
-    ready: /listening on [\d.]+:(\d+)/,
+    // The start-up line about confinement (cli/serve.ts) comes before the one about listening.
+    ready: /(?:confinement (\w+) landlockAbi=(\d+) helper="([^"]*)"[\s\S]*)?listening on [\d.]+:(\d+)/,
   });
+  const [, mode, abi, helper, port] = server.ready;
   let stopping: Promise<void> | null = null;
   return {
     name: 'keyhole',
-    port: Number(server.ready[1]),
+    port: Number(port),
+    confinement: mode ? `${mode}, Landlock ABI ${abi}, helper ${helper}` : 'not said at start-up',
     user: KEYHOLE_USER,
     // Keyhole is one process today; its children (a running command, helpers it may start) count as its own too.
     pids: () => processTree(server.pid),

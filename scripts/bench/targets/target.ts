@@ -6,6 +6,8 @@ export interface Target {
   readonly port: number;
   /** The login name the clients use. */
   readonly user: string;
+  /** How the server confines commands, as Keyhole says at start-up (e.g. 'auto, Landlock ABI 7, helper /…'). */
+  readonly confinement?: string;
   /** The server's own processes, whose memory counts as the server's (sshd: the listener and every child). */
   pids(): number[];
   /** Ends every process this target started (by PID); safe to call twice. */
