@@ -1,8 +1,10 @@
 // The confinement fields of one command: `writable:` roots (realpath'd, each also a read root), `network:` and
-// `limits:`, with defaults an operator can live with, and the files its program needs to start (resolved once).
-import { realpathSync } from 'node:fs';
+// `limits:`, with defaults an operator can live with, and the files its program needs to start (resolved once), with
+// those of the programs `runs:` lets it start (gzip for tar, git-core for git, what a deploy script calls).
+import { constants, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { programFiles } from '../exec/program-files.ts';
+import { findInPath, programFiles, SEARCH_PATH } from '../exec/program-files.ts';
+import { SYSTEM_READ, SYSTEM_WRITE } from './confinement.ts';
 import type { RawCommand } from './schema.ts';
 import type { CommandConfinement, CommandLimits, ConfigProblem } from './types.ts';
 import { parseDuration, parseSize } from './units.ts';
@@ -11,6 +13,9 @@ type Problems = ConfigProblem[];
 type At = (string | number)[];
 
 const GiB = 1024 ** 3;
+
+/** The confinement helper's rule table size (MAX_RULES in src/native/confine.c): one rule per path it is given. */
+const HELPER_MAX_RULES = 512;
 
 /**
  * Per-command limits when the config says nothing: 4 GiB of address space (a JVM or a Go program still starts), CPU
@@ -52,8 +57,63 @@ export function resolveCommandConfinement(
       problems.push({ path: [...at, 'program'], message: `cannot read ${program}: ${(err as Error).message}` });
     }
   }
+  const runs = (spec.runs ?? []).flatMap((entry, i) => resolveRun(entry, [...at, 'runs', i], problems));
+  const exec = [...new Set([...files, ...runs])];
+  const rules = exec.length + (spec.paths?.length ?? 0) + SYSTEM_READ.length + writable.length + SYSTEM_WRITE.length;
+  if (rules > HELPER_MAX_RULES) {
+    problems.push({
+      path: [...at, 'runs'],
+      message: `needs ${rules} confinement rules (${exec.length} executable files), more than the helper's ${HELPER_MAX_RULES}: list the programs it runs instead of whole directories`,
+    });
+  }
   const limits = resolveLimits(spec.limits, [...at, 'limits'], problems);
-  return { writable, network: spec.network ?? false, limits, programFiles: files };
+  return { writable, network: spec.network ?? false, limits, programFiles: exec };
+}
+
+// One `runs:` entry: a bare name found in SEARCH_PATH, an absolute program, or an absolute directory whose executable
+// files (not those of its subdirectories) it may all run; the files each of those needs to start.
+function resolveRun(entry: string, at: At, problems: Problems): string[] {
+  let real: string;
+  if (!entry.includes('/')) {
+    const found = findInPath(entry);
+    if (found === null) {
+      problems.push({
+        path: at,
+        message: `'${entry}' was not found in PATH: ${SEARCH_PATH}: install it or give its absolute path`,
+      });
+      return [];
+    }
+    real = found;
+  } else if (!path.isAbsolute(entry)) {
+    problems.push({ path: at, message: `must be an absolute path or a bare name found in PATH, got '${entry}'` });
+    return [];
+  } else {
+    try {
+      real = realpathSync(entry);
+    } catch {
+      problems.push({ path: at, message: `'${entry}' does not exist: install it or remove it from runs` });
+      return [];
+    }
+  }
+  try {
+    if (!statSync(real).isDirectory()) return [...programFiles(real)];
+    return readdirSync(real)
+      .map((name) => path.join(real, name))
+      .filter(isExecutableFile)
+      .flatMap((file) => programFiles(realpathSync(file)));
+  } catch (err) {
+    problems.push({ path: at, message: `cannot read ${real}: ${(err as Error).message}` });
+    return [];
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    const st = statSync(file);
+    return st.isFile() && (st.mode & (constants.S_IXUSR | constants.S_IXGRP | constants.S_IXOTH)) !== 0;
+  } catch {
+    return false; // a dangling symlink: nothing to run
+  }
 }
 
 function resolveLimits(raw: RawCommand['limits'], at: At, problems: Problems): CommandLimits {

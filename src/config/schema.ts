@@ -76,8 +76,10 @@ const command = z.strictObject({
   interactive: z.boolean().optional(),
   timeout: duration.optional(),
   allowDangerousArgs: z.boolean().optional(),
-  // Confinement (config/confinement-commands.ts): roots it may write beneath, TCP, and its resource limits.
+  // Confinement (config/confinement-commands.ts): roots it may write beneath, TCP, its resource limits, and the
+  // other programs it may start.
   writable: stringList.optional(),
+  runs: stringList.optional(),
   network: z.boolean().optional(),
   limits: z
     .strictObject({

@@ -51,7 +51,7 @@ export interface CommandConfinement {
   /** TCP bind/connect allowed (default false). */
   readonly network: boolean;
   readonly limits: CommandLimits;
-  /** The program, its loader and shared libraries (read and execute). */
+  /** The program, its loader and shared libraries, and those of the programs `runs:` names (read and execute). */
   readonly programFiles: readonly string[];
 }
 

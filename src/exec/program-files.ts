@@ -1,9 +1,28 @@
 // The files a program needs to start: itself, its ELF interpreter (the dynamic loader), the shared libraries the
-// loader maps (asked of the loader with --list, as ldd does), and the interpreter of a `#!` script. Resolved once
-// per program when the config loads, so that the confinement helper can grant exactly these (read and execute).
+// loader maps (asked of the loader with --list, as ldd does), and the interpreter of a `#!` script (and for
+// `#!/usr/bin/env NAME`, NAME as env finds it). Resolved once per program when the config loads, so that the
+// confinement helper can grant exactly these (read and execute).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+
+/** Where bare names (an env shebang's NAME, a `runs:` entry) are looked up. */
+export const SEARCH_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The real path of the first executable regular file called `name` in SEARCH_PATH, or null. */
+export function findInPath(name: string): string | null {
+  for (const dir of SEARCH_PATH.split(':')) {
+    try {
+      const real = realpathSync(path.join(dir, name));
+      if (!statSync(real).isFile()) continue;
+      accessSync(real, constants.X_OK);
+      return real;
+    } catch {
+      // not in this directory: try the next
+    }
+  }
+  return null;
+}
 
 const cache = new Map<string, { mtimeMs: number; files: readonly string[] }>();
 
@@ -19,9 +38,14 @@ export function programFiles(program: string): readonly string[] {
 
 function collect(program: string, depth: number): string[] {
   const head = readHead(program);
-  const shebang = /^#!\s*(\S+)/.exec(head.subarray(0, 256).toString('latin1'));
+  const shebang = /^#![ \t]*(\S+)[ \t]*([^\n]*)/.exec(head.subarray(0, 256).toString('latin1'));
   if (shebang && depth < 4 && path.isAbsolute(shebang[1]!)) {
-    return [program, ...collect(realpathSync(shebang[1]!), depth + 1)];
+    const interpreter = realpathSync(shebang[1]!);
+    const named = path.basename(shebang[1]!) === 'env' ? envTarget(shebang[2]!) : null;
+    // A NAME that env would not find either makes the script fail as it would unconfined: nothing more to grant.
+    const target = named === null ? null : path.isAbsolute(named) ? named : findInPath(named);
+    const extra = target !== null && existsSync(target) ? collect(realpathSync(target), depth + 1) : [];
+    return [program, ...collect(interpreter, depth + 1), ...extra];
   }
   const interp = elfInterpreter(head);
   if (interp === null || !existsSync(interp)) return [program]; // static, or not ELF: nothing else to map
@@ -32,6 +56,19 @@ function collect(program: string, depth: number): string[] {
     .filter((lib): lib is string => lib !== undefined);
   const gconv = libs.map((lib) => path.join(path.dirname(lib), 'gconv')).filter((dir) => existsSync(dir));
   return [program, interp, ...libs, ...gconv];
+}
+
+// The program env runs for `#!/usr/bin/env [-S] [-i] [-u VAR] [VAR=value] NAME ...`: its first word that is not
+// an option or an assignment (-S only splits the rest into words, which the split here already does).
+function envTarget(args: string): string | null {
+  const words = args.split(/[ \t]+/).filter((word) => word !== '');
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '-u' || word === '-C' || word === '--unset' || word === '--chdir') i++;
+    else if (word.startsWith('-S') && word.length > 2) return word.slice(2);
+    else if (!word.startsWith('-') && !word.includes('=')) return word;
+  }
+  return null;
 }
 
 function readHead(file: string): Buffer {

@@ -1,8 +1,10 @@
 // What else the kernel enforces per command, against the real server: writes only beneath `writable:` roots, TCP only
-// with `network: true`, and no command left running when Keyhole itself is killed with SIGKILL.
+// with `network: true`, other programs only those `runs:` names, and no command left running when Keyhole itself is
+// killed with SIGKILL.
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { connectSsh2, execOn, ssh2Exec } from '../helpers/clients.ts';
@@ -51,6 +53,36 @@ asRoot('TCP connect is refused unless the command says network: true', async (t)
   const allowed = await exec(s, `connect-net ${port}`);
   t.is(allowed.stdout.trim(), 'connected', allowed.stderr);
   t.is(accepted, 1);
+});
+
+asRoot('a script runs other programs only when runs: names them; an env shebang needs no runs:', async (t) => {
+  // The scripts exist before the config loads: their files are resolved then.
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyhole-runs-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o755);
+  const script = (name: string, text: string) => {
+    writeFileSync(path.join(dir, name), text, { mode: 0o755 });
+    return path.join(dir, name);
+  };
+  const calls = script('calls-echo', '#!/bin/sh\n/bin/echo hi\n');
+  const viaEnv = script('via-env', '#!/usr/bin/env sh\necho from-env\n');
+  const s = await withServer(t, {
+    commands: {
+      bare: `{ program: ${calls} }`,
+      granted: `{ program: ${calls}, runs: [echo] }`,
+      'via-env': `{ program: ${viaEnv} }`,
+    },
+    operatorCommands: ['bare', 'granted', 'via-env'],
+  });
+  const denied = await exec(s, 'bare');
+  t.not(denied.code, 0);
+  t.regex(denied.stderr, /echo: Permission denied/);
+  const allowed = await exec(s, 'granted');
+  t.is(allowed.code, 0, allowed.stderr);
+  t.is(allowed.stdout.trim(), 'hi');
+  const env = await exec(s, 'via-env');
+  t.is(env.code, 0, env.stderr);
+  t.is(env.stdout.trim(), 'from-env');
 });
 
 // Two guards, each enough alone: the launchers kill their commands' groups when Keyhole's channel goes (confinement
