@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { checkConfigCommand, checkPolicyCommand } from './check.ts';
 import { hashPasswordCommand } from './hash-password.ts';
-import { serveCommand } from './serve.ts';
+import { listenOverride, serveCommand } from './serve.ts';
 import { execCommand, type ExecOptions } from './exec.ts';
 import { fail } from './exit.ts';
 import { VERSION } from '../version.ts';
@@ -28,7 +28,11 @@ program
   .command('serve')
   .description('start the server (with no --config: the embedded demo config on 127.0.0.1:2222)')
   .option('-c, --config <file>', 'YAML config file')
-  .action(async (opts: { config?: string }) => serveCommand(opts.config));
+  .option('--listen <host:port>', "listen there instead of the config's listen: (e.g. 127.0.0.1:2022, [::1]:2022)")
+  .option('-p, --port <port>', "listen on this port instead of the config's")
+  .action(async (opts: { config?: string; listen?: string; port?: string }) =>
+    serveCommand(opts.config, listenOverride(opts)),
+  );
 
 program
   .command('hash-password')

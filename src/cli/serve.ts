@@ -6,16 +6,33 @@ import { startLaunchers } from '../exec/launcher.ts';
 import { streamLogger } from '../log.ts';
 import { startServer } from '../server/server.ts';
 import { fail } from './exit.ts';
+import { parseListen, parsePort, type ListenOverride } from './listen.ts';
+import type { Config } from '../config/types.ts';
+
+/** `--listen` and `--port` as one override (the port of --port wins over one in --listen); a bad one ends here. */
+export function listenOverride(opts: { listen?: string; port?: string }): ListenOverride {
+  const listen = opts.listen === undefined ? { ok: true as const, value: {} } : parseListen(opts.listen);
+  if (!listen.ok) fail(listen.reason);
+  if (opts.port === undefined) return listen.value;
+  const port = parsePort(opts.port);
+  if (!port.ok) fail(port.reason);
+  return { ...listen.value, port: port.value };
+}
+
+// The command line wins over the config's `listen:`, at start and at each reload, as sshd's -p does over Port.
+function withListen(config: Config, listen: ListenOverride): Config {
+  return { ...config, listen: { ...config.listen, ...listen } };
+}
 
 /** Runs the server until it is shut down (admin `shutdown`, SIGTERM or SIGINT), then exits 0. */
-export async function serveCommand(configFile: string | undefined): Promise<void> {
+export async function serveCommand(configFile: string | undefined, listen: ListenOverride = {}): Promise<void> {
   const log = streamLogger(process.stderr);
   const loaded = configFile === undefined ? loadEmbeddedConfig() : loadConfigFile(configFile);
   if (!loaded.ok) {
     for (const error of loaded.errors) process.stderr.write(`${error}\n`);
     fail('the config has problems (listed above); fix them, or check with `keyhole check-config FILE`');
   }
-  const config = loaded.config;
+  const config = withListen(loaded.config, listen);
   for (const warning of config.warnings) log.log('warn', warning);
   const { mode, landlockAbi, helper } = config.confinement;
   log.log('info', `confinement ${mode}`, { landlockAbi, helper: helper ?? 'none' });
@@ -57,7 +74,7 @@ export async function serveCommand(configFile: string | undefined): Promise<void
       void audit.record({ event: 'config-reload', ok: false, config: configFile, error: next.errors.join('; ') });
       return;
     }
-    server.reload(next.config);
+    server.reload(withListen(next.config, listen));
     log.log('info', 'config reloaded', { config: configFile });
     void audit.record({ event: 'config-reload', ok: true, config: configFile });
   });

@@ -14,9 +14,9 @@ export interface ServeProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts `keyhole serve --config FILE` and resolves once it listens (the port is read from its log). */
-export async function startServeProcess(configFile: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [KEYHOLE_BIN, 'serve', '--config', configFile], {
+/** Starts `keyhole serve --config FILE [EXTRA...]` and resolves once it listens (the port is read from its log). */
+export async function startServeProcess(configFile: string, extraArgs: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [KEYHOLE_BIN, 'serve', '--config', configFile, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = new Screen(child.stdout!, child.stderr!);
