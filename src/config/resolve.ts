@@ -1,5 +1,6 @@
 // Turns a schema-valid RawConfig into the resolved Config, one section at a time (commands, roles, users, limits,
 // penalties, runAs; each in its own file), and returns every problem at once.
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { RawConfig } from './schema.ts';
 import type { Config, ConfigProblem } from './types.ts';
@@ -36,6 +37,7 @@ export function resolveConfig(
   const confinement = resolveConfinement(raw.confinement, problems);
   const cwd = raw.cwd ?? '/';
   if (!path.isAbsolute(cwd)) problems.push({ path: ['cwd'], message: `must be an absolute path, got '${cwd}'` });
+  else checkCwd(cwd, problems);
   if (problems.length > 0) return { ok: false, problems };
   const config: Config = {
     source,
@@ -59,4 +61,15 @@ export function resolveConfig(
     demoCredentials: false,
   };
   return { ok: true, config };
+}
+
+// Every command starts in `cwd`: one that is missing would fail every command with 127 at run time, so say it now.
+function checkCwd(cwd: string, problems: ConfigProblem[]): void {
+  let stat;
+  try {
+    stat = statSync(cwd);
+  } catch {
+    return void problems.push({ path: ['cwd'], message: `'${cwd}' does not exist: create it or change cwd` });
+  }
+  if (!stat.isDirectory()) problems.push({ path: ['cwd'], message: `'${cwd}' is not a directory: change cwd` });
 }

@@ -28,3 +28,12 @@ test(
   base().replace('alice: { password', 'alice:\n    { password').replace(', role: op', ''),
   /^k\.yaml:2: users\.alice\.role: Invalid input/,
 );
+
+// Finding 3 of issue 11: a missing cwd passed check-config and a reload, then every command failed with 127.
+test(
+  'a cwd that does not exist, at its line',
+  problem,
+  base() + 'cwd: /no/such/dir\n',
+  /^k\.yaml:7: cwd: '\/no\/such\/dir' does not exist: create it or change cwd$/,
+);
+test('a cwd that is a file', problem, base() + 'cwd: /etc/passwd\n', /cwd: '\/etc\/passwd' is not a directory/);
