@@ -5,7 +5,7 @@ import { describeConfinement } from '../config/confinement.ts';
 import { allowedCommands, decide, describeRule } from '../shell/policy.ts';
 import { realPathResolver } from '../shell/path-resolver.ts';
 import { builtinWord } from '../line/builtins.ts';
-import { quoteArg } from '../line/tokenize.ts';
+import { quoteArg, tokenize } from '../line/tokenize.ts';
 import { fail } from './exit.ts';
 
 function loadOrFail(file: string): Config {
@@ -56,24 +56,54 @@ function treeOf(config: Config, command: CommandSpec): string[] {
   return describeConfinement(config.confinement, command, command.timeoutMs ?? config.limits.commandTimeoutMs);
 }
 
-/** Says whether a user may run a command line, and why, without running it. Exit 0 allowed, 126/127 refused. */
-export async function checkPolicyCommand(file: string, userName: string, argv: string[]): Promise<void> {
+/**
+ * Says whether a user may run a command line, and why, without running it: the words are joined and read as the shell
+ * reads a line (as ssh sends `ssh host ls -l`), or with `argv` taken as they are. Exit 0 allowed, 126/127 refused.
+ */
+export async function checkPolicyCommand(
+  file: string,
+  userName: string,
+  words: string[],
+  opts: { argv?: boolean } = {},
+): Promise<void> {
   const config = loadOrFail(file);
   const user = config.users.get(userName);
   if (!user) fail(`no user '${userName}' in ${file}`);
   const role = config.roles.get(user.role)!;
-  if (argv[0] !== undefined && builtinWord(argv[0]) !== undefined) {
-    process.stdout.write(
-      `builtin: '${argv[0]}' is a Keyhole builtin${role.admin ? '' : ' (admin builtins need admin rights)'}\n`,
-    );
-    return;
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  let argv = words;
+  if (!opts.argv) {
+    const tokens = tokenize(words.join(' '), { maxLineBytes: config.limits.maxLineBytes });
+    if (!tokens.ok) return deny(126, tokens.reason);
+    argv = tokens.argv;
+  }
+  if (argv.length === 0) fail('no command to check: give the line after --, such as: -- ls -l /srv');
+  if (builtinWord(argv[0]!) !== undefined) {
+    return out(`builtin: '${argv[0]}' is a Keyhole builtin${role.admin ? '' : ' (admin builtins need admin rights)'}`);
   }
   const decision = decide({ user: user.name, role }, argv, config.commands, realPathResolver, config.cwd);
   if (decision.allow) {
-    process.stdout.write(`allow: ${[decision.program, ...decision.argv].map(quoteArg).join(' ')}\n`);
-    process.stdout.write(`${[confinementLine(config), ...treeOf(config, decision.command)].join('\n')}\n`);
+    const command = decision.command;
+    out(`allow: ${[decision.program, ...decision.argv].map(quoteArg).join(' ')}`);
+    out(`  by role ${role.name}, command ${command.name}: ${describeRule(command)}`);
+    out([confinementLine(config), ...treeOf(config, command)].join('\n'));
     return;
   }
-  process.stdout.write(`deny (${decision.code}): ${decision.reason}\n`);
-  process.exit(decision.code);
+  deny(decision.code, decision.reason, roleHint(config, role.name, argv[0]!));
+}
+
+// The deny line (the shell's reason, what the user would see), a hint for the operator, and the refusal's status.
+function deny(code: number, reason: string, hint?: string): never {
+  process.stdout.write(`deny (${code}): ${reason}\n`);
+  if (hint) process.stdout.write(`  ${hint}\n`);
+  process.exit(code);
+}
+
+// A command that exists but is not in the user's role reads to the user like one that does not (so a role cannot
+// probe); the operator is told which roles do list it.
+function roleHint(config: Config, roleName: string, name: string): string | undefined {
+  if (!config.commands.has(name)) return undefined;
+  const roles = [...config.roles.values()].filter((r) => r.name !== roleName && r.commands.includes(name));
+  const which = roles.length ? `; roles that do: ${roles.map((r) => r.name).join(', ')}` : '; no role lists it';
+  return `command '${name}' is defined, but role ${roleName} does not list it${which}`;
 }

@@ -49,10 +49,11 @@ program
   .command('check-policy')
   .description('say whether USER may run CMD, and why, without running anything')
   .requiredOption('-c, --config <file>', 'YAML config file')
+  .option('--argv', 'take the words after -- as the argv, not as a line the shell reads')
   .argument('<user>', 'the Keyhole user')
-  .argument('<command...>', 'the command line, after --')
-  .action(async (user: string, command: string[], opts: { config: string }) =>
-    checkPolicyCommand(opts.config, user, command),
+  .argument('<command...>', "the command line after --, read as the shell reads it (quote it: 'ls -l | sh')")
+  .action(async (user: string, command: string[], opts: { config: string; argv?: boolean }) =>
+    checkPolicyCommand(opts.config, user, command, { argv: opts.argv === true }),
   );
 
 const exec = program

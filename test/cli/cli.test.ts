@@ -80,3 +80,31 @@ test('check-policy says allow or deny and why, with the exit code of the decisio
   const unknown = await runKeyhole(['check-policy', '--config', config.configFile, 'deploy', '--', 'vi']);
   t.is(unknown.code, 127);
 });
+
+// Issue 11, finding 6: check-policy reads a line as the shell does, names what allowed it, and tells the operator
+// when a command exists but not for the user's role.
+test('check-policy reads the command as a line, as the shell does', async (t) => {
+  const config = await withTestConfig(t, { commands: { whoson: '{ program: /usr/bin/who, args: none }' } });
+  const policy = (...words: string[]) =>
+    runKeyhole(['check-policy', '--config', config.configFile, 'deploy', ...words]);
+  const pipe = await policy('--', 'echo hi | sh');
+  t.is(pipe.code, 126);
+  t.regex(pipe.stdout, /^deny \(126\): .*'\|'/);
+  // `check-policy deploy -- ls '$HOME'` typed in bash: the words are ls and $HOME, the line `ls $HOME`.
+  const dollar = await policy('--', 'ls', '$HOME');
+  t.is(dollar.code, 126, dollar.stdout);
+  t.regex(dollar.stdout, /deny \(126\): .*\$/);
+  const quoted = await policy('--', `ls '${config.srv}'`);
+  t.is(quoted.code, 0, 'quotes in the line are read as the shell reads them');
+  const line = await policy('--', `ls -la ${config.srv}`);
+  t.is(line.code, 0, line.stdout);
+  t.regex(line.stdout, /^allow: \/\S*ls -la \//);
+  t.regex(line.stdout, /^ {2}by role operator, command ls: /m);
+  const argv = await policy('--argv', '--', 'echo', 'hi | sh');
+  t.is(argv.code, 0, 'with --argv the words are the argv: echo gets one argument');
+  t.regex(argv.stdout, /^allow: \/\S*echo 'hi \| sh'/);
+  const other = await policy('--', 'whoson');
+  t.is(other.code, 127);
+  t.regex(other.stdout, /^deny \(127\): unknown command 'whoson'/);
+  t.regex(other.stdout, /^ {2}command 'whoson' is defined, but role operator does not list it; no role lists it$/m);
+});
