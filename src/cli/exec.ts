@@ -9,6 +9,7 @@ import type { ConnectOptions } from '../client/transport.ts';
 import { authOptions, targetDefaults, type ClientCliOptions } from './client-options.ts';
 import { fail } from './exit.ts';
 import { promptHidden } from './prompt.ts';
+import { tokenize } from '../line/tokenize.ts';
 
 export interface ExecOptions extends ClientCliOptions {
   json?: boolean;
@@ -28,9 +29,22 @@ interface HostResult {
   readonly error?: string;
 }
 
+/**
+ * The argv to run: several words are the argv as given (exact, for scripts); one word with spaces is a line, read as
+ * the server's shell reads it, so `keyhole exec host -- 'git log -n 1'` does what `ssh host 'git log -n 1'` does.
+ */
+export function commandArgv(words: string[]): string[] {
+  if (words.length !== 1 || !/\s/.test(words[0]!)) return words;
+  const tokens = tokenize(words[0]!);
+  if (!tokens.ok) fail(`the command line is refused: ${tokens.reason}`, 126);
+  if (tokens.argv.length === 0) fail('no command given: keyhole exec USER@HOST -- CMD [ARGS...]', 2);
+  return tokens.argv;
+}
+
 /** Runs `command` on the targets and exits with the combined status. */
 export async function execCommand(targetArgs: string[], command: string[], opts: ExecOptions): Promise<never> {
   if (command.length === 0) fail('no command given: keyhole exec USER@HOST -- CMD [ARGS...]', 2);
+  command = commandArgv(command);
   const targets = collectTargets(targetArgs, opts.hosts, targetDefaults(opts));
   const auth = credentials(opts);
   const single = targets.length === 1 && !opts.hosts;

@@ -129,3 +129,16 @@ test('--hosts runs on every host; a host that is down gets a FAILED line and the
     [0, 255, 0],
   );
 });
+
+// Issue 11, finding 7: one operand with spaces is a line, read as the shell reads it, as `ssh host 'CMD'` does.
+test('one quoted operand is read as a line; several operands stay the argv', async (t) => {
+  const { s } = t.context;
+  const line = await exec(s, [...asDeploy(s), '--', `echo 'a  b' c`]);
+  t.is(line.code, 0, line.stderr);
+  t.is(line.stdout, 'a  b c\n');
+  const argv = await exec(s, [...asDeploy(s), '--', 'echo', 'a  b c']);
+  t.is(argv.stdout, 'a  b c\n');
+  const refused = await exec(s, [...asDeploy(s), '--', 'echo hi | sh']);
+  t.is(refused.code, 126);
+  t.regex(refused.stderr.trim(), /^keyhole: the command line is refused: .*'\|'/);
+});
