@@ -3,8 +3,11 @@ import { hashPassword } from '../auth/password.ts';
 import { fail } from './exit.ts';
 import { promptHidden, readLine } from './prompt.ts';
 
+/** Characters a password needs unless --allow-short: a short one is guessed offline from its hash in hours. */
+export const MIN_PASSWORD_CHARS = 12;
+
 /** Prints the scrypt hash of a password read from the terminal or stdin. */
-export async function hashPasswordCommand(): Promise<void> {
+export async function hashPasswordCommand(opts: { allowShort?: boolean } = {}): Promise<void> {
   let password: string | null;
   if (process.stdin.isTTY) {
     password = await promptHidden('Password: ');
@@ -14,5 +17,11 @@ export async function hashPasswordCommand(): Promise<void> {
     password = await readLine(process.stdin);
   }
   if (password === null || password === '') fail('no password given (an empty password is not allowed)');
+  const chars = [...password].length;
+  if (chars < MIN_PASSWORD_CHARS && !opts.allowShort) {
+    fail(
+      `the password has ${chars} characters; use at least ${MIN_PASSWORD_CHARS} (or --allow-short); nothing was printed`,
+    );
+  }
   process.stdout.write(`${await hashPassword(password)}\n`);
 }

@@ -37,7 +37,8 @@ program
 program
   .command('hash-password')
   .description('read a password (hidden prompt, or one line from stdin) and print its scrypt hash for the config')
-  .action(async () => hashPasswordCommand());
+  .option('--allow-short', 'accept a password under 12 characters (tests, throwaway demos)')
+  .action(async (opts: { allowShort?: boolean }) => hashPasswordCommand({ allowShort: opts.allowShort === true }));
 
 program
   .command('check-config')

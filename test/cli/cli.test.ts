@@ -6,11 +6,21 @@ import { runKeyhole } from '../helpers/cli.ts';
 import { withTestConfig } from '../helpers/server.ts';
 
 test('hash-password reads one line from stdin and prints a verifiable scrypt hash', async (t) => {
-  const r = await runKeyhole(['hash-password'], 's3cret\n');
+  const r = await runKeyhole(['hash-password'], 'correct horse battery\n');
   t.is(r.code, 0, r.stderr);
   const hash = r.stdout.trim();
   t.regex(hash, /^\$scrypt\$/);
-  t.true(await verifyPassword('s3cret', hash));
+  t.true(await verifyPassword('correct horse battery', hash));
+});
+
+test('hash-password refuses a password under 12 characters unless --allow-short', async (t) => {
+  const short = await runKeyhole(['hash-password'], 's3cret\n');
+  t.is(short.code, 1);
+  t.is(short.stdout, '');
+  t.regex(short.stderr.trim(), /^keyhole: the password has 6 characters; use at least 12 \(or --allow-short\)/);
+  const allowed = await runKeyhole(['hash-password', '--allow-short'], 's3cret\n');
+  t.is(allowed.code, 0, allowed.stderr);
+  t.true(await verifyPassword('s3cret', allowed.stdout.trim()));
 });
 
 test('hash-password refuses an empty password', async (t) => {
