@@ -30,24 +30,35 @@ export class MemoryAudit extends EventEmitter implements Audit {
   async close(): Promise<void> {}
 }
 
-/** An append-only JSON-lines file. Lines queued while a write is in flight go out together in the next write. */
+/**
+ * An append-only JSON-lines file. Lines queued while a write is in flight go out together in the next write.
+ * `reopen` opens the same path again (after logrotate moved the file away) and switches to it between two writes.
+ */
 export class FileAudit implements Audit {
   #failure: Error | null = null;
   #queue: { line: string; done: (err: Error | null) => void }[] = [];
   #writing = false;
   #unfinished = false;
+  #handle: FileHandle;
+  /** A freshly opened file waiting for the write in flight to end; the writer switches to it before its next batch. */
+  #next: { handle: FileHandle; switched: () => void } | null = null;
+  /** Reopens run one after another, so two quick signals cannot interleave their switches. */
+  #reopening: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly file: string,
+    handle: FileHandle,
     private readonly onHealth: (failure: Error | null) => void,
-  ) {}
+  ) {
+    this.#handle = handle;
+  }
 
   /**
    * Opens (creating, mode 0600) the audit file for appending. `onHealth` hears when writes start failing (with the
    * error) and when they work again (null), so the server can say so loudly.
    */
   static async open(file: string, onHealth: (failure: Error | null) => void = () => {}): Promise<FileAudit> {
-    return new FileAudit(await open(file, 'a', 0o600), onHealth);
+    return new FileAudit(file, await open(file, 'a', 0o600), onHealth);
   }
 
   get failure(): Error | null {
@@ -61,9 +72,47 @@ export class FileAudit implements Audit {
     });
   }
 
+  /**
+   * Opens the audit path again (creating it, mode 0600) and writes every later batch there; resolves once switched.
+   * Lines already handed to the old file stay there, lines still queued go to the new one, in order. If the path
+   * cannot be opened, rejects and keeps writing to the old file.
+   */
+  reopen(): Promise<void> {
+    const run = this.#reopening.then(() => this.#reopenNow());
+    this.#reopening = run.catch(() => undefined);
+    return run;
+  }
+
+  async #reopenNow(): Promise<void> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.file, 'a', 0o600);
+    } catch (err) {
+      throw new Error(
+        `cannot reopen the audit file ${this.file}: ${(err as Error).message}; still writing to the file opened before`,
+      );
+    }
+    const switched = new Promise<void>((resolve) => (this.#next = { handle, switched: resolve }));
+    if (!this.#writing) this.#switchFile();
+    await switched;
+  }
+
+  // Called only between batches, so no write is in flight on the old handle when it is closed.
+  #switchFile(): void {
+    const next = this.#next;
+    if (!next) return;
+    this.#next = null;
+    const old = this.#handle;
+    this.#handle = next.handle;
+    this.#unfinished = false; // a half-written line belongs to the old file; the new one starts clean
+    old.close().catch(() => undefined); // nothing more is written to it; a failed close loses no record
+    next.switched();
+  }
+
   async #flush(): Promise<void> {
     this.#writing = true;
     while (this.#queue.length > 0) {
+      this.#switchFile();
       const batch = this.#queue.splice(0);
       try {
         await this.#writeAll(batch.map((b) => b.line).join(''));
@@ -76,6 +125,7 @@ export class FileAudit implements Audit {
         batch.forEach((b) => b.done(err as Error));
       }
     }
+    this.#switchFile();
     this.#writing = false;
   }
 
@@ -85,7 +135,7 @@ export class FileAudit implements Audit {
     let rest = Buffer.from(this.#unfinished ? `\n${text}` : text);
     while (rest.length > 0) {
       this.#unfinished = true;
-      const { bytesWritten } = await this.handle.write(rest);
+      const { bytesWritten } = await this.#handle.write(rest);
       if (bytesWritten === 0) throw new Error('the audit file accepts no more data');
       rest = rest.subarray(bytesWritten);
     }
@@ -93,8 +143,9 @@ export class FileAudit implements Audit {
   }
 
   async close(): Promise<void> {
+    await this.#reopening;
     while (this.#writing) await new Promise((r) => setImmediate(r));
-    await this.handle.close();
+    await this.#handle.close();
   }
 }
 

@@ -66,7 +66,17 @@ export async function serveCommand(configFile: string | undefined, listen: Liste
   const stop = (signal: string) => void server.shutdown(signal);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => {
+  // Reopening the audit file lets logrotate move it away (reopen first, so the reload record lands in the new file).
+  const reopenAudit = async (signal: string): Promise<void> => {
+    if (!(audit instanceof FileAudit)) return;
+    await audit.reopen().then(
+      () => log.log('info', 'audit file reopened', { file: config.audit.file, signal }),
+      (err: Error) => log.log('error', err.message, { signal }),
+    );
+  };
+  process.on('SIGUSR1', () => void reopenAudit('SIGUSR1'));
+  process.on('SIGHUP', async () => {
+    await reopenAudit('SIGHUP');
     if (configFile === undefined) return log.log('info', 'SIGHUP ignored: the embedded config cannot change');
     const next = loadConfigFile(configFile);
     if (!next.ok) {
