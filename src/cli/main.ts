@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { checkConfigCommand, checkPolicyCommand } from './check.ts';
 import { hashPasswordCommand } from './hash-password.ts';
+import { initCommand } from './init.ts';
+import { parsePort } from './listen.ts';
 import { listenOverride, serveCommand } from './serve.ts';
 import { execCommand, type ExecOptions } from './exec.ts';
 import { fail } from './exit.ts';
@@ -33,6 +35,18 @@ program
   .action(async (opts: { config?: string; listen?: string; port?: string }) =>
     serveCommand(opts.config, listenOverride(opts)),
   );
+
+program
+  .command('init')
+  .description('write a first config (keyhole.yaml), a host key and a key pair for a bot into DIR, then say what next')
+  .argument('[dir]', 'where to write them', '.')
+  .option('--no-prompt', "make up alice's password (printed once) instead of asking for it")
+  .option('-p, --port <port>', 'the port the config listens on', '2222')
+  .action(async (dir: string, opts: { prompt: boolean; port: string }) => {
+    const port = parsePort(opts.port);
+    if (!port.ok) fail(port.reason);
+    await initCommand(dir, { prompt: opts.prompt, port: port.value });
+  });
 
 program
   .command('hash-password')
@@ -87,6 +101,13 @@ withClientOptions(connect, 'when the target does not name one').action(
     await connectCommand(target, opts);
   },
 );
+
+// `keyhole check-config k.yaml | head` closes the pipe early: end quietly, as other Unix tools do, not with a trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`keyhole: cannot write the output: ${err.message}\n`);
+  process.exit(1);
+});
 
 try {
   await program.parseAsync(process.argv);
