@@ -7,6 +7,10 @@ import { serveSessionChannel } from './channel.ts';
 import type { ServerContext } from './context.ts';
 import { Login, type Peer } from './login.ts';
 import { Session } from './session.ts';
+import { rejectProhibited } from '../ssh/refuse-channel.ts';
+
+// What a refused forwarding says, as OpenSSH's `administratively prohibited` does.
+const FORWARDING_DISABLED = 'port forwarding is disabled on this server';
 
 declare module 'ssh2' {
   interface Connection {
@@ -55,9 +59,15 @@ class ClientConnection {
     client.on('authentication', (ctx) => this.#login.handle(ctx));
     client.on('ready', () => this.#ready());
     client.on('session', (accept, reject) => this.#channel(accept, reject));
-    client.on('tcpip', (_accept, reject, i) => (this.#refused('direct-tcpip', `${i.destIP}:${i.destPort}`), reject()));
+    client.on('tcpip', (_accept, reject, i) => {
+      this.#refused('direct-tcpip', `${i.destIP}:${i.destPort}`);
+      rejectProhibited(client, reject, FORWARDING_DISABLED);
+    });
     client.on('request', (_accept, reject, name) => (this.#refused(name), reject?.()));
-    client.on('openssh.streamlocal', (_accept, reject) => (this.#refused('streamlocal'), reject()));
+    client.on('openssh.streamlocal', (_accept, reject) => {
+      this.#refused('streamlocal');
+      rejectProhibited(client, reject, FORWARDING_DISABLED);
+    });
     client.on('close', () => this.#closed());
   }
 
