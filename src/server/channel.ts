@@ -6,6 +6,7 @@ import { PROTOCOL_NAME } from '../protocol/frames.ts';
 import { shellContextFor, type ServerContext } from './context.ts';
 import { DOORS, type ChannelState, type DoorName } from './doors.ts';
 import type { Session } from './session.ts';
+import { TRANSFER_DISABLED } from '../shell/policy.ts';
 
 type AcceptSession = () => SshSession;
 
@@ -50,7 +51,8 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     if (STOP_SIGNALS.includes(info.name)) state.interrupt?.abort();
     ok?.();
   });
-  for (const request of ['x11', 'auth-agent', 'sftp'] as const) {
+  // sftp comes as a plain subsystem (no 'sftp' listener), so that it can be told why before it is closed.
+  for (const request of ['x11', 'auth-agent'] as const) {
     ssh.on(request as 'x11', (_ok: unknown, no: (() => void) | undefined, info?: { name?: string }) => {
       host.refused(request, info?.name);
       no?.();
@@ -76,9 +78,20 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
   ssh.on('shell', (ok, no) => open('shell', ok, no));
   ssh.on('exec', (ok, no, info) => open('exec', ok, no, info.command));
   ssh.on('subsystem', (ok, no, info) => {
+    if (info.name === 'sftp' && !opened) return refuseTransfer(host, ok);
     if (info.name !== PROTOCOL_NAME || opened) return (host.refused('subsystem', info.name), no?.());
     open('subsystem', ok, no);
   });
+}
+
+// sftp (and scp, which uses it) is accepted only to say on stderr why there is no file transfer here, then ends with
+// status 1: refused outright, the client says only "subsystem request failed". Audited as a refusal all the same.
+function refuseTransfer(host: ChannelHost, ok: (() => ServerChannel) | undefined): void {
+  host.refused('sftp');
+  const channel = ok?.();
+  if (!channel) return;
+  channel.stderr.write(`keyhole: ${TRANSFER_DISABLED}\n`);
+  finish(channel, 1);
 }
 
 // The exit status must go out before the channel is closed, or the client reports 255 (see NOTES.md).

@@ -22,6 +22,10 @@ export type Decision =
 type Checked = { ok: true; argv: string[] } | { ok: false; reason: string };
 
 const HELP = "type 'help' for the commands you may run";
+/** What `scp -O` (it runs `scp -t` or `scp -f`) and rsync send as a command, when no role allows it. */
+const TRANSFER_PROGRAMS = new Set(['scp', 'rsync']);
+/** Said to file-transfer clients (here, and for the sftp subsystem), so that they do not read "unknown command". */
+export const TRANSFER_DISABLED = 'file transfer (scp, sftp, rsync) is not enabled on this server';
 const SHOWN_CHARS = 120;
 
 /** Decides whether the principal may run argv; never throws, whatever the argv or the resolver does. */
@@ -39,6 +43,7 @@ export function decide(
   }
   const spec = principal.role.commands.includes(name) ? commands.get(name) : undefined;
   // The same answer for a command that exists but belongs to another role, so a role cannot probe for others.
+  if (spec === undefined && TRANSFER_PROGRAMS.has(name)) return { allow: false, code: 127, reason: TRANSFER_DISABLED };
   if (spec === undefined) return { allow: false, code: 127, reason: `unknown command ${show(name)}: ${HELP}` };
   const checked = checkArgs(spec, argv.slice(1), fs, cwd);
   if (!checked.ok) return { allow: false, code: 126, reason: checked.reason };

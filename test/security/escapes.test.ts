@@ -28,6 +28,8 @@ interface Attempt {
 
 const op = (o: string) => `'${o}' is not allowed`;
 const unknown = (name: string) => `unknown command '${name}'`;
+// What scp -O and rsync are told when no role allows them (not "unknown command", which reads like a typo).
+const TRANSFER = 'file transfer (scp, sftp, rsync) is not enabled on this server';
 const option = (o: string, cmd: string) => `option '${o}' is not permitted for '${cmd}'`;
 const outside = (cmd: string) => `is outside the allowed directories for '${cmd}'`;
 const adminOnly = (name: string) => `'${name}' needs admin rights`;
@@ -128,8 +130,8 @@ const CORPUS: Record<string, readonly Attempt[]> = {
     attempt('script -c', "script -qc 'touch $MARKER' /dev/null", 127, unknown('script')),
   ],
   'file transfer through exec': [
-    attempt('scp -t', 'scp -t $DIR', 127, unknown('scp')),
-    attempt('rsync --server', 'rsync --server -e.Lsfx . $DIR', 127, unknown('rsync')),
+    attempt('scp -t', 'scp -t $DIR', 127, TRANSFER),
+    attempt('rsync --server', 'rsync --server -e.Lsfx . $DIR', 127, TRANSFER),
     attempt('sftp-server by path', '/usr/lib/openssh/sftp-server', 126, BY_PATH),
     attempt('internal-sftp', 'internal-sftp', 127, unknown('internal-sftp')),
   ],

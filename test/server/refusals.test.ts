@@ -77,3 +77,16 @@ test('a second exec on the same connection works after a refused request', async
   const r = await execOn(client, 'echo alive');
   t.is(r.stdout, 'alive\n');
 });
+
+// Issue 11, finding 9: file-transfer clients are told why, not "subsystem request failed" or "unknown command 'scp'".
+test('OpenSSH asking for sftp, or running scp -O, is told that file transfer is not enabled', async (t) => {
+  const { s } = t.context;
+  const creds = { privateKey: s.keys.deploy };
+  const sftp = await opensshExec(s.port, 'deploy', creds, s.dir, 'sftp', ['-s']);
+  t.is(sftp.code, 1);
+  t.regex(sftp.stderr, /^keyhole: file transfer \(scp, sftp, rsync\) is not enabled on this server$/m);
+  await s.waitForAudit((a) => a.event === 'request-refused' && a.request === 'sftp');
+  const scp = await opensshExec(s.port, 'deploy', creds, s.dir, 'scp -t /tmp');
+  t.is(scp.code, 127);
+  t.regex(scp.stderr, /file transfer \(scp, sftp, rsync\) is not enabled on this server/);
+});
