@@ -3,15 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { hashPassword } from '../auth/password.ts';
 import { loadConfigFile } from '../config/load.ts';
-import { loadHostKeys } from '../server/host-keys.ts';
+import { generateUsablePair, loadHostKeys } from '../server/host-keys.ts';
 import { fail } from './exit.ts';
 import { MIN_PASSWORD_CHARS } from './hash-password.ts';
 import { promptHidden, readLine } from './prompt.ts';
-
-const { utils } = ssh2; // ssh2 is CommonJS: its named exports are not visible to ESM imports
 
 export interface InitOptions {
   /** Make up the password user's password (printed once) instead of asking for it. */
@@ -30,7 +27,7 @@ export async function initCommand(dir: string, opts: InitOptions): Promise<void>
   const password = opts.prompt ? await askPassword() : randomBytes(15).toString('base64url');
   mkdirSync(keys, { recursive: true, mode: 0o700 });
   const [hostKey] = loadHostKeys([path.join(keys, 'ssh_host_ed25519_key')]);
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'deploy (made by keyhole init)' });
+  const pair = generateUsablePair('deploy (made by keyhole init)');
   writeFileSync(path.join(keys, 'deploy'), pair.private, { mode: 0o600 });
   chmodSync(path.join(keys, 'deploy'), 0o600);
   writeFileSync(path.join(keys, 'deploy.pub'), `${pair.public}\n`);

@@ -42,10 +42,10 @@ function generateHostKey(file: string): void {
 }
 
 // ssh2 1.17's ed25519 generator now and then writes a key its own parser rejects (upstream issues 1390 and 1513),
-// so a new key is kept only once it parses back.
-function generateUsablePair(): { private: string; public: string } {
+// so a new key is kept only once it parses back. Also used by `keyhole init` for the bot's key pair.
+export function generateUsablePair(comment = 'keyhole host key'): { private: string; public: string } {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const pair = utils.generateKeyPairSync('ed25519', { comment: 'keyhole host key' });
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
     if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
   }
   throw new Error('could not generate a usable ed25519 host key: create one with ssh-keygen -t ed25519');
