@@ -1,8 +1,8 @@
 // A client that writes lines of `help` to a plain shell (ssh -T) and never reads: the server holds what the SSH
 // window and one line's output allow, not the whole flood; once the client reads, every line is answered.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
-import type { ClientChannel } from 'ssh2';
+import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
 import { startServeProcess } from '../helpers/cli.ts';
 import { connectSsh2 } from '../helpers/clients.ts';
 import { withTestConfig, PASSWORD } from '../helpers/server.ts';
@@ -55,17 +55,25 @@ function readAnswers(channel: ClientChannel, lines: number): Promise<void> {
   });
 }
 
-test('a plain shell flooded with help lines and never read holds its memory, then answers them all', async (t) => {
+// A server process of its own (its RSS is what is measured) and a shell channel on it as alice: plain or on a pty.
+async function floodTarget(
+  t: ExecutionContext,
+  pty: false | PseudoTtyOptions,
+): Promise<{ pid: number; channel: ClientChannel }> {
   t.timeout(10 * 60_000);
   const config = await withTestConfig(t);
   const server = await startServeProcess(config.configFile);
   t.teardown(() => server.child.kill('SIGKILL'));
-  const pid = server.child.pid!;
   const client = await connectSsh2(server.port, 'alice', { password: PASSWORD });
   t.teardown(() => client.end());
   const channel = await new Promise<ClientChannel>((resolve, reject) =>
-    client.shell(false, (err, ch) => (err ? reject(err) : resolve(ch))),
+    client.shell(pty, (err, ch) => (err ? reject(err) : resolve(ch))),
   );
+  return { pid: server.child.pid!, channel };
+}
+
+test('a plain shell flooded with help lines and never read holds its memory, then answers them all', async (t) => {
+  const { pid, channel } = await floodTarget(t, false);
   const before = rssOf(pid);
   const started = Date.now();
   const written = await writeLines(channel, 0, BLOCKED_MS);
@@ -91,16 +99,7 @@ test('a plain shell flooded with help lines and never read holds its memory, the
 // The pty shell answers keys with more than they are: a second Tab lists every command, Ctrl-L redraws. A client that
 // types them without reading must be held by the SSH window, not by the server's memory.
 test('a pty shell flooded with keys and never read holds its memory, then still answers', async (t) => {
-  t.timeout(10 * 60_000);
-  const config = await withTestConfig(t);
-  const server = await startServeProcess(config.configFile);
-  t.teardown(() => server.child.kill('SIGKILL'));
-  const pid = server.child.pid!;
-  const client = await connectSsh2(server.port, 'alice', { password: PASSWORD });
-  t.teardown(() => client.end());
-  const channel = await new Promise<ClientChannel>((resolve, reject) =>
-    client.shell({ term: 'xterm', cols: 80, rows: 24 }, (err, ch) => (err ? reject(err) : resolve(ch))),
-  );
+  const { pid, channel } = await floodTarget(t, { term: 'xterm', cols: 80, rows: 24 });
   // Warm up first (the editor, completion and the first command load on first use), then stop reading.
   await new Promise<void>((resolve) => {
     let seen = '';
