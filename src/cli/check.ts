@@ -39,7 +39,9 @@ export async function checkConfigCommand(file: string): Promise<void> {
   }
   out(confinementLine(config));
   for (const command of config.commands.values()) {
-    out(`command ${command.name}: ${command.program}; ${describeRule(command)}`);
+    // fixedArgs are part of what runs: `disk` is `df -h`, and a reader of the summary must see the -h.
+    const fixed = command.fixedArgs.length > 0 ? `; fixedArgs ${command.fixedArgs.map(quoteArg).join(' ')}` : '';
+    out(`command ${command.name}: ${command.program}${fixed}; ${describeRule(command)}`);
     for (const line of treeOf(config, command)) out(line);
   }
 }

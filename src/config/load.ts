@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document, type Node } from 'yaml';
 import { rawConfigSchema } from './schema.ts';
+import { describeIssues } from './issues.ts';
 import { resolveConfig, type ConfigProblem } from './resolve.ts';
 import type { Config } from './types.ts';
 
@@ -32,19 +33,21 @@ export function loadConfigText(text: string, source: string, baseDir: string): L
   const format = (p: ConfigProblem) => {
     const line = lineOf(doc, lineCounter, p.path);
     const field = p.path.length > 0 ? `${p.path.join('.')}: ` : '';
-    return `${source}${line === undefined ? '' : `:${line}`}: ${field}${p.message}`;
+    return { line, text: `${source}${line === undefined ? '' : `:${line}`}: ${field}${p.message}` };
   };
-  const parsed = rawConfigSchema.safeParse(doc.toJS() ?? {});
+  const input: unknown = doc.toJS() ?? {};
+  const parsed = rawConfigSchema.safeParse(input);
   if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) =>
-        format({ path: i.path as (string | number)[], message: explain(i.message) }),
-      ),
-    };
+    return { ok: false, errors: byLine(describeIssues(parsed.error.issues, input, rawConfigSchema).map(format)) };
   }
   const resolved = resolveConfig(parsed.data, baseDir, source);
-  return resolved.ok ? resolved : { ok: false, errors: resolved.problems.map(format) };
+  return resolved.ok ? resolved : { ok: false, errors: byLine(resolved.problems.map(format)) };
+}
+
+// Errors in the order of the file, each once (two checks can find the same fault).
+function byLine(errors: { line: number | undefined; text: string }[]): string[] {
+  const sorted = errors.map((e, i) => ({ ...e, i })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.i - b.i);
+  return [...new Set(sorted.map((e) => e.text))];
 }
 
 // The line of the field at `at`, or of the deepest one that exists along the path (an unknown or missing key is
@@ -69,11 +72,4 @@ function keyOf(doc: Document, at: readonly (string | number)[]): Node | undefine
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
-}
-
-// YAML reads bare true/false/no/123 as non-strings, which surprises people who named a command `false`.
-function explain(message: string): string {
-  return /expected string, received (boolean|number|null)/.test(message)
-    ? `${message} (put it in quotes to make it a string, e.g. 'false')`
-    : message;
 }

@@ -9,6 +9,7 @@ import type { RawCommand } from './schema.ts';
 import type { CommandSpec, ConfigProblem } from './types.ts';
 import { parseDuration } from './units.ts';
 import { resolveCommandConfinement } from './confinement-commands.ts';
+import { knownValueOptions, valueTakingFlag } from './value-options.ts';
 
 type Problems = ConfigProblem[];
 type At = (string | number)[];
@@ -39,6 +40,7 @@ function resolveCommand(name: string, spec: RawCommand, searchPath: string, prob
   const valueFlags = resolveValueFlags(spec, at, problems);
   checkArgs(spec, program, hasRules, at, problems);
   checkFlags(spec.flags ?? [], at, problems);
+  checkValueTaking(spec, program, at, problems);
   let timeoutMs: number | undefined;
   if (spec.timeout !== undefined) {
     const parsed = parseDuration(spec.timeout);
@@ -99,6 +101,24 @@ function checkFlags(flags: readonly string[], at: At, problems: Problems): void 
         message: `'${flag}' is not an option: options start with - (and -- is always allowed)`,
       });
     }
+  }
+}
+
+// The README's rule: never list a value-taking option under flags (getopt would read the next word, or the rest of a
+// cluster, as its value, unchecked). Caught for options the config declares under valueFlags and for the known
+// options of common programs (config/value-options.ts); other programs' options Keyhole cannot know.
+function checkValueTaking(spec: RawCommand, program: string | null, at: At, problems: Problems): void {
+  const takesValue = knownValueOptions(spec.program, program);
+  for (const flag of Object.keys(spec.valueFlags ?? {})) takesValue.set(flag, 'is declared under valueFlags');
+  for (const [i, flag] of (spec.flags ?? []).entries()) {
+    if (spec.valueFlags?.[flag] !== undefined) continue; // reported as listed in both, under valueFlags
+    const why = valueTakingFlag(flag, takesValue);
+    if (why === null) continue;
+    const option = /ends with (-\S)/.exec(why)?.[1] ?? flag;
+    problems.push({
+      path: [...at, 'flags', i],
+      message: `${why}: under flags, the word after it would be read as its value unchecked; declare it under valueFlags with 'path' or a pattern for the value (valueFlags: { ${option}: ${spec.paths?.length ? 'path' : "'[0-9]+'"} })`,
+    });
   }
 }
 

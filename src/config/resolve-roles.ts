@@ -3,6 +3,7 @@
 import { builtinWord } from '../line/builtins.ts';
 import type { RawConfig } from './schema.ts';
 import type { CommandSpec, ConfigProblem, RoleSpec } from './types.ts';
+import { didYouMean } from './suggest.ts';
 
 type Problems = ConfigProblem[];
 type RawRoles = RawConfig['roles'];
@@ -30,7 +31,10 @@ export function resolveRoles(
     let admin = spec.admin ?? false;
     (spec.inherits ?? []).forEach((parent, i) => {
       if (!raw[parent])
-        problems.push({ path: ['roles', name, 'inherits', i], message: `role '${parent}' is not defined under roles` });
+        problems.push({
+          path: ['roles', name, 'inherits', i],
+          message: `role '${parent}' is not defined under roles${didYouMean(parent, Object.keys(raw))}`,
+        });
       const inherited = visit(parent, [...trail, name]);
       inherited?.commands.forEach((c) => names.add(c));
       admin ||= inherited?.admin ?? false;
@@ -67,6 +71,9 @@ function listedCommand(
   }
   if (builtin) return false;
   if (commands.has(command)) return true;
-  problems.push({ path: at, message: `command '${command}' is not defined under commands` });
+  problems.push({
+    path: at,
+    message: `command '${command}' is not defined under commands${didYouMean(command, commands.keys())}`,
+  });
   return false;
 }

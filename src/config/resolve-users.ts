@@ -5,6 +5,7 @@ import { describeHashProblem } from '../auth/password.ts';
 import { parseAuthorizedKeys, type AuthorizedKey } from '../auth/authorized-keys.ts';
 import type { RawConfig } from './schema.ts';
 import type { ConfigProblem, RoleSpec, UserSpec } from './types.ts';
+import { didYouMean } from './suggest.ts';
 
 type Problems = ConfigProblem[];
 type At = (string | number)[];
@@ -20,7 +21,10 @@ export function resolveUsers(
   for (const [name, spec] of Object.entries(raw)) {
     const at = ['users', name];
     if (!roles.has(spec.role))
-      problems.push({ path: [...at, 'role'], message: `role '${spec.role}' is not defined under roles` });
+      problems.push({
+        path: [...at, 'role'],
+        message: `role '${spec.role}' is not defined under roles${didYouMean(spec.role, roles.keys())}`,
+      });
     if (spec.password !== undefined) checkHash(spec.password, [...at, 'password'], problems);
     const authorizedKeys = readKeys(spec.authorizedKeys, baseDir, [...at, 'authorizedKeys'], problems);
     if (spec.password === undefined && spec.authorizedKeys === undefined) {
@@ -58,7 +62,9 @@ function readKeys(value: string | string[] | undefined, baseDir: string, at: At,
     source = at.join('.');
   }
   const parsed = parseAuthorizedKeys(text, source);
-  for (const error of parsed.errors) problems.push({ path: at, message: error });
+  // A list's errors read `users.x.authorizedKeys: users.x.authorizedKeys:2: ...` otherwise: name the list entry.
+  const inList = (error: string) => (typeof value === 'string' ? error : error.replace(`${source}:`, 'key line '));
+  for (const error of parsed.errors) problems.push({ path: at, message: inList(error) });
   if (parsed.keys.length === 0 && parsed.errors.length === 0)
     problems.push({ path: at, message: `no keys in ${source}` });
   return parsed.keys;

@@ -2,9 +2,15 @@
 // hashes that parse) is checked afterwards in resolve.ts; this file only says which fields exist and their types.
 import { z } from 'zod';
 
-const name = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/, 'must be 1-64 letters, digits, or . _ @ -');
-const duration = z.union([z.string(), z.number()]);
-const size = z.union([z.string(), z.number()]);
+const name = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/,
+    'is not a name: use 1-64 letters, digits, or . _ @ - (not starting with . @ -)',
+  );
+// Unions carry their own message (config/issues.ts shows it): the validator's would only say "Invalid input".
+const duration = z.union([z.string(), z.number()], { error: 'must be a duration such as 30s, 5m or 500ms' });
+const size = z.union([z.string(), z.number()], { error: 'must be a size such as 65536, 512KiB or 10MiB' });
 const stringList = z.array(z.string());
 
 const limits = z.strictObject({
@@ -13,7 +19,9 @@ const limits = z.strictObject({
   shutdownGrace: duration.optional(),
   maxAuthTries: z.number().int().min(1).max(100).optional(),
   loginGraceTime: duration.optional(),
-  maxStartups: z.union([z.number().int().min(1).max(100_000), z.string()]).optional(), // N or start:rate:full
+  maxStartups: z
+    .union([z.number().int().min(1).max(100_000), z.string()], { error: "must be a number or 'start:rate:full'" })
+    .optional(), // N or start:rate:full
   maxStartupsPerSource: z.number().int().min(1).max(100_000).optional(),
   maxSessions: z.number().int().min(1).max(100_000).optional(),
   maxSessionsPerUser: z.number().int().min(1).max(100_000).optional(),
@@ -31,29 +39,35 @@ const limits = z.strictObject({
   keepaliveCountMax: z.number().int().min(1).max(100).optional(),
 });
 
-const penalties = z.union([
-  z.literal(false),
-  z.strictObject({
-    authFail: duration.optional(),
-    noAuth: duration.optional(),
-    graceExceeded: duration.optional(),
-    threshold: duration.optional(),
-    max: duration.optional(),
-    exempt: stringList.optional(),
-  }),
-]);
+const penalties = z.union(
+  [
+    z.literal(false),
+    z.strictObject({
+      authFail: duration.optional(),
+      noAuth: duration.optional(),
+      graceExceeded: duration.optional(),
+      threshold: duration.optional(),
+      max: duration.optional(),
+      exempt: stringList.optional(),
+    }),
+  ],
+  { error: 'must be false or a mapping such as { authFail: 5s, exempt: [127.0.0.1] }' },
+);
 
-const runAs = z.union([
-  z.literal('root'),
-  z.strictObject({
-    user: z.union([z.string().min(1), z.number().int()]),
-    group: z.union([z.string().min(1), z.number().int()]).optional(),
-  }),
-]);
+const runAs = z.union(
+  [
+    z.literal('root'),
+    z.strictObject({
+      user: z.union([z.string().min(1), z.number().int()], { error: 'must be a user name or number' }),
+      group: z.union([z.string().min(1), z.number().int()], { error: 'must be a group name or number' }).optional(),
+    }),
+  ],
+  { error: 'must be root or a mapping such as { user: nobody, group: nogroup }' },
+);
 
 const user = z.strictObject({
   password: z.string().optional(),
-  authorizedKeys: z.union([z.string(), stringList]).optional(),
+  authorizedKeys: z.union([z.string(), stringList], { error: 'must be a file name or a list of key lines' }).optional(),
   role: name,
 });
 
@@ -103,7 +117,17 @@ export const rawConfigSchema = z.strictObject({
   penalties: penalties.optional(),
   runAs: runAs.optional(),
   confinement: z.enum(['required', 'auto', 'off']).optional(),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), z.string()).optional(),
+  env: z
+    .record(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z_][A-Za-z0-9_]*$/,
+          'is not a variable name: use letters, digits and _ (not starting with a digit)',
+        ),
+      z.string(),
+    )
+    .optional(),
   acceptEnv: stringList.optional(),
   cwd: z.string().optional(),
   users: z.record(name, user),

@@ -59,3 +59,45 @@ test(
   named('show_clients'),
   /commands\.show_clients: 'show_clients' is a Keyhole builtin \(another name for sessions\)/,
 );
+
+// Issue 11, item 14: the README says never to list a value-taking option under `flags`; the load refuses one that
+// it knows takes a value (under valueFlags too, or a common program's option), saying why.
+test(
+  "a common program's value-taking option under flags",
+  problem,
+  base('  tail: { program: /usr/bin/tail, flags: [-n], paths: [/tmp] }'),
+  /^k\.yaml:6: commands\.tail\.flags\.0: '-n' takes a value in tail: .*valueFlags/,
+);
+test(
+  'a long value-taking option under flags',
+  problem,
+  base('  tail: { program: /usr/bin/tail, flags: [--lines], paths: [/tmp] }'),
+  /commands\.tail\.flags\.0: '--lines' takes a value in tail/,
+);
+test(
+  'a cluster ending in a value-taking option under flags',
+  problem,
+  base('  tail: { program: /usr/bin/tail, flags: [-fn], paths: [/tmp] }'),
+  /commands\.tail\.flags\.0: '-fn' ends with -n, which takes a value in tail/,
+);
+test(
+  'a cluster ending in an option declared under valueFlags',
+  problem,
+  base('  tar: { program: /bin/tar, flags: [-t, -tf], valueFlags: { -f: path }, paths: [/tmp] }'),
+  /commands\.tar\.flags\.1: '-tf' ends with -f, which is declared under valueFlags/,
+);
+test('a value written into a listed flag passes (its value is fixed)', (t) => {
+  const r = load(
+    base(
+      '  tail: { program: /usr/bin/tail, flags: [-n5, --lines=5, -f], paths: [/tmp] }',
+      '  op: { commands: [tail] }',
+    ),
+  );
+  t.true(r.ok, r.ok ? '' : r.errors.join('\n'));
+});
+test(
+  'a missing path root names its field and line',
+  problem,
+  base('  echo: { program: /bin/echo, args: any }\n  cat:\n    program: /bin/cat\n    paths: [/tmp, /no/such/root]'),
+  /^k\.yaml:9: commands\.cat\.paths\.1: path root '\/no\/such\/root' does not exist/,
+);
