@@ -16,7 +16,7 @@ import { readServerFrames, type FrameSource } from './frame-reader.ts';
 
 type Hello = Extract<ServerFrame, { type: 'hello' }>;
 type Exit = Extract<ServerFrame, { type: 'exit' }>;
-type Request = Extract<ClientFrame, { type: 'list' | 'sessions' | 'kill' | 'shutdown' }>;
+type Request = Extract<ClientFrame, { type: 'list' | 'sessions' | 'kill' | 'shutdown' | 'elevate' }>;
 
 export interface RunOptions {
   /** Input for a command marked interactive on the server. */
@@ -73,6 +73,7 @@ export class ProtocolSession {
   #pending = new Map<string, Pending>();
   #next = 1;
   #closed: Error | null = null;
+  #elevated = false;
 
   private constructor(
     private readonly connection: SubsystemConnection,
@@ -160,6 +161,20 @@ export class ProtocolSession {
   /** Ends another session (admins only). */
   async kill(session: string): Promise<void> {
     await this.#request({ type: 'kill', session }, 'ok');
+  }
+
+  /** Whether this session has admin rights: from its role (hello.admin), or given by `elevate`. */
+  get admin(): boolean {
+    return this.hello.admin || this.#elevated;
+  }
+
+  /**
+   * Asks for admin rights with the admin password, as the shell's `admin` does (`hello.elevate` says whether the
+   * server and the role allow it). Rejects with RemoteError: `wrong_password`, or `denied` (not allowed, locked out).
+   */
+  async elevate(password: string): Promise<void> {
+    await this.#request({ type: 'elevate', password }, 'ok');
+    this.#elevated = true;
   }
 
   /** Shuts the server down gracefully (admins only). */

@@ -42,6 +42,10 @@ export function parseClientFrame(line: string): Parsed<ClientFrame> {
       return typeof value.session === 'string' && value.session.length > 0
         ? { ok: true, frame: { type: 'kill', id, session: value.session } }
         : bad(id, 'kill needs "session": the id that the sessions frame lists');
+    case 'elevate':
+      return typeof value.password === 'string'
+        ? { ok: true, frame: { type: 'elevate', id, password: value.password } }
+        : bad(id, 'elevate needs "password": the admin password, as a string');
     default:
       return {
         ok: false,

@@ -10,7 +10,16 @@ export const MAX_ENV = 32;
 /** The longest timer Node can set (2^31 - 1 ms, about 24.8 days); a longer one would fire at once. */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 /** The frames a client may send, in the order the spec describes them. */
-export const CLIENT_FRAME_TYPES = ['hello', 'run', 'cancel', 'list', 'sessions', 'kill', 'shutdown'] as const;
+export const CLIENT_FRAME_TYPES = [
+  'hello',
+  'run',
+  'cancel',
+  'list',
+  'sessions',
+  'kill',
+  'shutdown',
+  'elevate',
+] as const;
 /** The frames a server sends, in the order the spec describes them. */
 export const SERVER_FRAME_TYPES = [
   'hello',
@@ -37,6 +46,7 @@ export const ERROR_CODES = [
   'no_such_run',
   'not_admin',
   'no_such_session',
+  'wrong_password',
   'audit_unavailable',
   'internal_error',
 ] as const;
@@ -50,7 +60,9 @@ export type ClientFrame =
   | { type: 'list'; id?: string }
   | { type: 'sessions'; id?: string }
   | { type: 'kill'; id?: string; session: string }
-  | { type: 'shutdown'; id?: string };
+  | { type: 'shutdown'; id?: string }
+  /** The admin password, to get admin rights as the shell's `admin` gives them (added in Keyhole 0.2.0). */
+  | { type: 'elevate'; id?: string; password: string };
 
 export interface CommandInfo {
   name: string;
@@ -96,6 +108,8 @@ export type ServerFrame =
       user: string;
       role: string;
       admin: boolean;
+      /** Whether an elevate frame may give this session admin rights (sent since Keyhole 0.2.0; absent before). */
+      elevate?: boolean;
       session: string;
       limits: HelloLimits;
     }

@@ -2,7 +2,7 @@
 // execute() as the shell (policy, audit, limits). Bad frames get error frames; nothing a client sends ends the session.
 import { currentRole, type ShellContext } from '../shell/context.ts';
 import { printable } from '../line/printable.ts';
-import { adminFrame } from './admin.ts';
+import { adminFrame, mayElevate } from './admin.ts';
 import { parseClientFrame } from './client-frames.ts';
 import { FrameDecoder } from './decoder.ts';
 import { channelSink, type FrameSink } from './frame-writer.ts';
@@ -162,6 +162,7 @@ function helloFrame(session: ShellContext, opts: ProtocolOptions): ServerFrame {
     user: session.user.name,
     role: role.name,
     admin: role.admin,
+    elevate: mayElevate(session),
     session: session.id,
     limits: {
       maxFrameBytes: MAX_FRAME_BYTES,

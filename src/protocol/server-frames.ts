@@ -71,6 +71,7 @@ const FIELDS: { readonly [T in Type]: Fields<T> } = {
     user: text,
     role: text,
     admin: flag,
+    elevate: optional(flag),
     session: text,
     limits: LIMITS,
   },

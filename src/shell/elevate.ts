@@ -5,8 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyPassword } from '../auth/password.ts';
 import { currentRole, type ShellContext, type ShellIO } from './context.ts';
 
+/** Why an elevation failed, for the protocol's error frame (the shell shows the reason and exits with the status). */
+export type ElevationFailure = 'denied' | 'wrong_password' | 'cancelled' | 'audit_unavailable';
+
 export type Elevation =
-  { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly status: number };
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string; readonly status: number; readonly code: ElevationFailure };
 
 /** Asks for the admin password and grants admin rights for this channel's session when it is right. */
 export async function elevate(session: ShellContext, readSecret: ShellIO['readSecret']): Promise<Elevation> {
@@ -25,11 +29,11 @@ export async function elevate(session: ShellContext, readSecret: ShellIO['readSe
   }
   const { attempt } = started;
   const secret = await readSecret('Admin password: ');
-  if (secret === null) return (attempt.cancelled(), no('admin elevation cancelled', 1));
+  if (secret === null) return (attempt.cancelled(), no('admin elevation cancelled', 1, 'cancelled'));
   if (await verifyPassword(secret, hash)) {
     if (!(await record(session, true))) {
       attempt.cancelled();
-      return no('the audit log cannot be written, so admin rights cannot be granted', 1);
+      return no('the audit log cannot be written, so admin rights cannot be granted', 1, 'audit_unavailable');
     }
     attempt.passed();
     session.elevated = true;
@@ -40,11 +44,11 @@ export async function elevate(session: ShellContext, readSecret: ShellIO['readSe
   // The answer waits, so that guesses cannot come faster than the delay allows even on many channels in turn.
   await sleep(delayMs, undefined, { signal: session.signal }).catch(() => undefined);
   const locked = lockedOut ? `; too many wrong passwords, so admin elevation is now locked for a while` : '';
-  return no(`wrong admin password${locked}`, 1);
+  return no(`wrong admin password${locked}`, 1, 'wrong_password');
 }
 
-function no(reason: string, status: number): Elevation {
-  return { ok: false, reason, status };
+function no(reason: string, status: number, code: ElevationFailure = 'denied'): Elevation {
+  return { ok: false, reason, status, code };
 }
 
 // One `admin` record per attempt; false when it could not be written.

@@ -181,7 +181,7 @@ test(refused, ['sessions'], 'unknown_command', /sessions frame/);
 test(refused, ['shutdown'], 'unknown_command', /shutdown frame/);
 test(refused, ['kill', 's1'], 'unknown_command', /kill frame/);
 test(refused, ['exit'], 'unknown_command', /EOF/);
-test(refused, ['admin'], 'unknown_command', /role/);
+test(refused, ['admin'], 'unknown_command', /elevate frame/);
 test(refused, ['whoami'], 'unknown_command', /builtin.*hello frame/);
 test(refused, ['show_clients'], 'unknown_command', /sessions frame/);
 test(refused, ['echo', 'x'.repeat(9000)], 'too_large', /more than the limit of 8192/);
@@ -344,7 +344,7 @@ test('list shows the commands this user may run with their rules, and the frames
     commands.find((c) => c.name === 'cat-in'),
     { args: 'none', interactive: true, rule: 'no arguments' },
   );
-  t.deepEqual(list.frames, ['hello', 'run', 'cancel', 'list']);
+  t.deepEqual(list.frames, ['hello', 'run', 'cancel', 'list', 'elevate']); // deploy's role may elevate
 });
 
 test('a program that cannot start exits 127, and the exit frame says why', async (t) => {

@@ -16,17 +16,22 @@ export type Action =
   | { type: 'clear' }
   | { type: 'reconnect' }
   | { type: 'whoami' }
+  /** Ask for the admin password and elevate the session, as the shell's `admin` does. */
+  | { type: 'admin' }
   | { type: 'sessions' }
   | { type: 'kill'; session: string }
   | { type: 'shutdown' };
 
 export interface LineContext {
   readonly admin: boolean;
+  /** Whether `admin` may give this login admin rights: refusals then say so. */
+  readonly mayElevate?: boolean;
   /** Names of the commands the server lists for this user: these are sent even when they shadow a client word. */
   readonly commands: readonly string[];
 }
 
 const NEEDS_ADMIN = 'needs admin rights: log in as a user whose role has admin rights';
+const NEEDS_ELEVATION = 'needs admin rights: type admin to get them with the admin password';
 const KILL_USAGE = 'usage: kill SESSION (the ids are in the sessions view, F2)';
 
 /** Decides what a submitted line does. */
@@ -47,7 +52,9 @@ function answer(word: ClientWord, typed: string, args: string[], ctx: LineContex
   const action = word.action;
   if (typeof action !== 'string') return { type: 'usage', message: action.refusal };
   // The shell's builtins are refused the way the shell refuses them; colon commands leave that to where they act.
-  if (word.builtin && word.adminOnly && !ctx.admin) return { type: 'usage', message: `${typed} ${NEEDS_ADMIN}` };
+  if (word.builtin && word.adminOnly && !ctx.admin) {
+    return { type: 'usage', message: `${typed} ${ctx.mayElevate ? NEEDS_ELEVATION : NEEDS_ADMIN}` };
+  }
   if (action === 'kill') {
     return args.length === 1 ? { type: 'kill', session: args[0]! } : { type: 'usage', message: KILL_USAGE };
   }

@@ -1,9 +1,10 @@
 // `keyhole connect`'s full-screen client: wires the widgets to the connection, routes keys (a dialog first, then the
-// sessions view, then the global keys, then the input line), queues typed-ahead lines, and restores the terminal on quit.
+// sessions view, then the commands panel while it has the keys, then the global keys, then the input line), queues
+// typed-ahead lines, and restores the terminal on quit.
 import type { Widgets } from 'blessed';
 import { formatColumns } from '../../line/text.ts';
 import type { RunStream } from '../session.ts';
-import { panelLines, welcomeLines } from './commands-text.ts';
+import { panelLabel, panelLines, welcomeLines } from './commands-text.ts';
 import { candidatesAt } from './complete.ts';
 import { Connection, type Reopen } from './connection.ts';
 import type { Modal } from './dialog.ts';
@@ -12,7 +13,7 @@ import { noteLine, refusalLine, type Theme } from './format.ts';
 import { appendHistory, loadHistory } from './history-store.ts';
 import { InputLine } from './input-line.ts';
 import type { KeyEvent } from './keys.ts';
-import { createLayout, PANEL_AUTO_WIDTH, PANEL_WIDTH, showPanel, type Layout } from './layout.ts';
+import { createLayout, PANEL_AUTO_WIDTH, showPanel, type Layout } from './layout.ts';
 import type { Link } from './link.ts';
 import { OutputPane } from './output-pane.ts';
 import { offerReconnect, reconnect } from './recovery.ts';
@@ -53,8 +54,11 @@ class App implements AppContext {
   #busy = false;
   #lastExit: number | null = null;
   #admin: boolean;
+  /** Whether the commands panel takes the scrolling keys: when the user opened it (not when a wide screen did). */
+  #panelKeys = false;
   #renderTimer: NodeJS.Timeout | null = null;
   #historyWarned = false;
+  #panelLabel = '';
 
   constructor(private readonly options: AppOptions) {
     const { user, host, port } = options.target;
@@ -66,7 +70,7 @@ class App implements AppContext {
     this.screen = this.layout.screen;
     this.pane = new OutputPane(this.layout.output, this.theme, () => this.requestRender());
     const candidates = (chars: readonly string[], cursor: number) =>
-      candidatesAt(chars, cursor, this.connection.commands, this.admin());
+      candidatesAt(chars, cursor, this.connection.commands, this.admin(), this.mayElevate());
     this.input = new InputLine(this.layout.input, this.theme, candidates, loadHistory(options.historyFile));
     this.input.prompt = this.prompt();
     this.sessions = new SessionsView(this);
@@ -75,8 +79,13 @@ class App implements AppContext {
       options.reopen,
     );
     this.screen.on('keypress', (ch: string | undefined, key: KeyEvent) => this.#key(ch, key));
-    this.screen.on('resize', () => (this.sessions.relayout(), this.#refreshPanel()));
+    this.screen.on('resize', () => {
+      showPanel(this.layout, !this.layout.panel.hidden);
+      this.sessions.relayout();
+      this.#refreshPanel();
+    });
     this.layout.output.on('scroll', () => this.requestRender());
+    this.layout.panel.on('scroll', () => this.requestRender());
     showPanel(this.layout, (this.screen.width as number) >= PANEL_AUTO_WIDTH);
     this.#welcome();
     void this.connection.attach(options.link).then(() => this.#refreshPanel());
@@ -89,14 +98,23 @@ class App implements AppContext {
   self = () => this.connection.client?.hello.session ?? '';
   prompt = () => `${this.options.target.user}@${this.options.target.host}${this.#admin ? '#' : '$'} `;
   admin = () => this.#admin;
+  mayElevate = () => !this.#admin && this.connection.client?.hello.elevate === true;
   open = (modal: Modal) => (this.#modals.push(modal), this.requestRender());
   close = (modal: Modal) => ((this.#modals = this.#modals.filter((m) => m !== modal)), this.requestRender());
   setLastExit = (code: number) => (this.#lastExit = code);
   setRun = (run: RunStream | null) => (this.#run = run);
 
   togglePanel(): void {
-    showPanel(this.layout, this.layout.panel.hidden);
+    const opening = this.layout.panel.hidden;
+    showPanel(this.layout, opening);
+    this.#panelKeys = opening;
+    if (opening) this.layout.panel.setScroll(0);
     this.#refreshPanel();
+  }
+
+  elevated(): void {
+    this.#admin = true;
+    this.input.prompt = this.prompt();
   }
 
   quit(): void {
@@ -126,8 +144,22 @@ class App implements AppContext {
     const modal = this.#modals.at(-1);
     if (modal) modal.handleKey(ch, key);
     else if (this.sessions.isOpen) this.sessions.handleKey(ch, key);
-    else if (!this.#globalKey(key)) this.#inputKey(ch, key);
+    else if (!this.#panelKey(key) && !this.#globalKey(key)) this.#inputKey(ch, key);
     this.requestRender();
+  }
+
+  // While the user has the panel open, the scrolling keys move it (its text is what they are reading) and Esc closes
+  // it; typing still goes to the input line.
+  #panelKey(key: KeyEvent): boolean {
+    const panel = this.layout.panel;
+    if (panel.hidden || !this.#panelKeys) return false;
+    const page = Math.max(1, (panel.height as number) - (panel.iheight as number) - 1);
+    const lines: Readonly<Record<string, number>> = { pageup: -page, pagedown: page, up: -1, down: 1 };
+    if (key.full === 'escape') return (this.togglePanel(), true);
+    const by = lines[key.full];
+    if (by === undefined) return false;
+    panel.scroll(by);
+    return true;
   }
 
   #globalKey(key: KeyEvent): boolean {
@@ -137,7 +169,10 @@ class App implements AppContext {
         return true;
       case 'f2':
         if (this.#admin) this.sessions.open();
-        else this.pane.add(noteLine('the sessions view needs admin rights', this.theme));
+        else
+          this.pane.add(
+            noteLine(`the sessions view needs admin rights${this.mayElevate() ? ': type admin' : ''}`, this.theme),
+          );
         return true;
       case 'pageup':
       case 'pagedown':
@@ -209,8 +244,10 @@ class App implements AppContext {
   }
 
   #refreshPanel(): void {
-    if (!this.layout.panel.hidden) {
-      this.layout.panel.setContent(panelLines(this.connection.commands, PANEL_WIDTH - 2, this.theme).join('\n'));
+    const panel = this.layout.panel;
+    if (!panel.hidden) {
+      const inner = (panel.width as number) - (panel.iwidth as number);
+      panel.setContent(panelLines(this.connection.commands, inner, this.theme).join('\n'));
     }
     this.requestRender();
   }
@@ -230,9 +267,23 @@ class App implements AppContext {
       queued: this.#queue.length,
     };
     this.layout.status.setContent(statusLine(info, this.screen.width as number, this.theme));
+    this.#labelPanel();
     const column = this.input.render();
     this.screen.render();
     this.#placeCursor(column);
+  }
+
+  // The label says which of the panel's lines show, so that a cut-off list reads as one that scrolls.
+  #labelPanel(): void {
+    const panel = this.layout.panel;
+    if (panel.hidden) return;
+    (panel as unknown as { parseContent(): void }).parseContent();
+    const rows = Math.max(1, (panel.height as number) - (panel.iheight as number));
+    const total = panel.getScrollHeight();
+    const first = Math.min(panel.childBase, Math.max(0, total - rows)) + 1;
+    const view = { first, last: Math.min(total, first + rows - 1), total };
+    const label = panelLabel(view, (panel.width as number) - 4);
+    if (label !== this.#panelLabel) panel.setLabel((this.#panelLabel = label));
   }
 
   #placeCursor(column: number): void {

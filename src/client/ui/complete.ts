@@ -5,10 +5,10 @@ import { tokenize } from '../../line/tokenize.ts';
 import { tokenStart } from '../../line/text.ts';
 import { visibleWords } from './words.ts';
 
-/** The client's words, always offered for the first word (admins get the session commands too); not the quiet
- * spellings, nor a word the client only refuses (`admin`). */
-export function ownWords(admin: boolean): string[] {
-  return visibleWords(admin)
+/** The client's words, always offered for the first word (admins get the session commands too, a login that may
+ * elevate `admin`); not the quiet spellings, nor a word the client only refuses. */
+export function ownWords(admin: boolean, mayElevate = false): string[] {
+  return visibleWords(admin, mayElevate)
     .filter((w) => typeof w.action === 'string')
     .flatMap((w) => [w.word, ...w.aliases]);
 }
@@ -22,6 +22,7 @@ export function candidatesAt(
   cursor: number,
   commands: readonly CommandInfo[],
   admin: boolean,
+  mayElevate = false,
 ): string[] {
   const start = tokenStart(chars, cursor);
   const word = chars.slice(start, cursor).join('');
@@ -29,7 +30,7 @@ export function candidatesAt(
   const before = tokenize(chars.slice(0, start).join(''));
   if (!before.ok) return [];
   const [name, ...args] = before.argv;
-  if (name === undefined) return [...commands.map((c) => c.name), ...ownWords(admin)];
+  if (name === undefined) return [...commands.map((c) => c.name), ...ownWords(admin, mayElevate)];
   const spec = commands.find((c) => c.name === name);
   if (spec === undefined || spec.args !== 'rules' || args.length >= spec.maxArgs) return [];
   // Options are offered until the first operand, as most programs read them; path roots always.

@@ -5,9 +5,20 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import type { Theme } from './format.ts';
 
+/** The commands panel's width on screens of up to 85 columns; wider ones get 40% of their width, up to 100. */
 export const PANEL_WIDTH = 34;
+const PANEL_MAX_WIDTH = 100;
+const PANEL_SHARE = 0.4;
+/** Columns the output pane keeps however narrow the screen. */
+const OUTPUT_MIN_WIDTH = 20;
 /** At this width and wider the commands panel starts open. */
 export const PANEL_AUTO_WIDTH = 120;
+
+/** The commands panel's width (borders included) on a screen `columns` wide. */
+export function panelWidth(columns: number): number {
+  const wanted = Math.min(PANEL_MAX_WIDTH, Math.max(PANEL_WIDTH, Math.floor(columns * PANEL_SHARE)));
+  return Math.max(4, Math.min(wanted, columns - OUTPUT_MIN_WIDTH));
+}
 
 export interface Layout {
   readonly screen: Widgets.Screen;
@@ -70,9 +81,11 @@ export function createLayout(theme: Theme, title: string): Layout {
   return { screen, output, panel, input, status };
 }
 
-/** Shows or hides the commands panel, narrowing the output pane to make room for it. */
+/** Shows or hides the commands panel, sized for the screen, narrowing the output pane to make room for it. */
 export function showPanel(layout: Layout, visible: boolean): void {
+  const width = panelWidth(layout.screen.width as number);
   if (visible) layout.panel.show();
   else layout.panel.hide();
-  layout.output.width = visible ? `100%-${PANEL_WIDTH}` : '100%';
+  layout.panel.width = width;
+  layout.output.width = visible ? `100%-${width}` : '100%';
 }

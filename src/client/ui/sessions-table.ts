@@ -53,8 +53,14 @@ export function sessionsTable(
   return { header: render(COLUMNS.map((c) => c.title)), rows: cells.map(render) };
 }
 
-/** The line under the table: how many sessions, then news (a session ended, an error) or else the keys. */
-export function sessionsFooter(count: number, news = ''): string {
-  const keys = 'Up/Down select  k or Del end session  r refresh  Esc close';
-  return `${count} session${count === 1 ? '' : 's'}, refreshed every 2 s  ${news || keys}`;
+/** The line under the table, at most `width` columns: how many sessions, then news (a session ended, an error) or
+ * else the keys, in shorter words when the long ones do not fit. */
+export function sessionsFooter(count: number, news = '', width = Infinity): string {
+  const sessions = `${count} session${count === 1 ? '' : 's'}`;
+  const keys = news
+    ? [news]
+    : ['Up/Down select  k or Del end session  r refresh  Esc close', 'Up/Down select  k end  r refresh  Esc close'];
+  const forms = [...keys.map((k) => `${sessions}, refreshed every 2 s  ${k}`), ...keys.map((k) => `${sessions}  ${k}`)];
+  const line = forms.find((f) => f.length <= width) ?? forms.at(-1)!;
+  return line.length <= width ? line : `${line.slice(0, Math.max(0, width - 3))}...`;
 }

@@ -139,7 +139,7 @@ export class SessionsView {
     this.#header.setContent(paint(escapeTags(header), 'bold', this.host.theme));
     this.#list.setItems(rows);
     this.#list.select(Math.min(at, Math.max(0, rows.length - 1)));
-    const footer = sessionsFooter(this.#sessions.length, this.#message);
+    const footer = sessionsFooter(this.#sessions.length, this.#message, width);
     this.#footer.setContent(paint(escapeTags(footer), 'note', this.host.theme));
     this.host.requestRender();
   }

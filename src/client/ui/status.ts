@@ -23,6 +23,8 @@ interface Part {
   readonly tone?: Tone;
   /** Lower goes first when the bar is too narrow. */
   readonly keep: number;
+  /** A shorter text, tried before the part goes. */
+  readonly short?: string;
 }
 
 const STATE_TONE: Record<LinkState, Tone> = {
@@ -41,7 +43,9 @@ export function statusLine(info: StatusInfo, width: number, theme: Theme): strin
   let shown = parts;
   while (shown.length > 1 && !fits(shown)) {
     const least = Math.min(...shown.map((p) => p.keep));
-    shown = shown.filter((p) => p !== shown.find((q) => q.keep === least));
+    const part = shown.find((q) => q.keep === least)!;
+    const shorter: Part | null = part.short === undefined ? null : { ...part, text: part.short, short: undefined };
+    shown = shown.flatMap((p) => (p !== part ? [p] : shorter ? [shorter] : []));
   }
   const text = shown.map((p) => (p.tone ? paint(escapeTags(p.text), p.tone, theme) : escapeTags(p.text))).join(sep);
   const plainLength = shown.reduce((n, p) => n + p.text.length, 0) + sep.length * (shown.length - 1);
@@ -61,6 +65,10 @@ function statusParts(info: StatusInfo, theme: Theme): Part[] {
   if (info.latencyMs !== null) parts.push({ text: `${Math.round(info.latencyMs)} ms`, keep: 4 });
   if (info.queued > 0) parts.push({ text: `${info.queued} queued`, tone: 'note', keep: 6 });
   if (info.below > 0) parts.push({ text: `${info.below} more below (PgDn)`, tone: 'note', keep: 6 });
-  parts.push({ text: info.admin ? 'F1 commands  F2 sessions  ^D quit' : 'F1 commands  ^D quit', keep: 1 });
+  parts.push(
+    info.admin
+      ? { text: 'F1 commands  F2 sessions  ^D quit', short: 'F1 cmds  F2 sess  ^D quit', keep: 1 }
+      : { text: 'F1 commands  ^D quit', short: 'F1 cmds  ^D quit', keep: 1 },
+  );
   return parts;
 }

@@ -6,7 +6,7 @@ import { builtinWord, type BuiltinName, type BuiltinWord } from '../../line/buil
 
 /** What a word makes the client do; `kill` takes a session id, the others no arguments. */
 export type WordAction =
-  'quit' | 'help' | 'commands' | 'clear' | 'reconnect' | 'whoami' | 'sessions' | 'kill' | 'shutdown';
+  'quit' | 'help' | 'commands' | 'clear' | 'reconnect' | 'whoami' | 'admin' | 'sessions' | 'kill' | 'shutdown';
 
 export interface ClientWord {
   /** What the user types: a builtin's name, `clear`, or a colon command such as `:quit`. */
@@ -47,10 +47,7 @@ export const WORDS: readonly ClientWord[] = [
   builtin('whoami', { action: 'whoami' }),
   own('clear', { action: 'clear' }),
   builtin('exit', { action: 'quit' }),
-  builtin('admin', {
-    action: { refusal: 'admin rights come from the role here: log in as an admin user' },
-    usage: null,
-  }),
+  builtin('admin', { action: 'admin' }),
   builtin('sessions', { action: 'sessions', usage: 'sessions (F2)', quiet: ['show_clients'] }),
   builtin('kill', { action: 'kill', usage: 'kill SESSION' }),
   builtin('shutdown', { action: 'shutdown', quiet: ['shutdown_server'] }),
@@ -76,7 +73,8 @@ export function isColon(word: ClientWord): boolean {
   return word.word.startsWith(':');
 }
 
-/** The words this login sees in help and Tab: all of them for admins, else those that are not admin-only. */
-export function visibleWords(admin: boolean): ClientWord[] {
-  return WORDS.filter((w) => admin || !w.adminOnly);
+/** The words this login sees in help and Tab: all of them for admins, else those that are not admin-only; `admin`
+ * only to a login that may elevate (as the shell lists it). */
+export function visibleWords(admin: boolean, mayElevate = false): ClientWord[] {
+  return WORDS.filter((w) => (w.action === 'admin' ? mayElevate && !admin : admin || !w.adminOnly));
 }

@@ -57,5 +57,7 @@ test(usage, 'kill s3', 'needs admin rights');
 test(usage, 'shutdown', 'needs admin rights');
 test(usage, 'kill', 'usage: kill SESSION', admin);
 test(usage, 'exit now', 'takes no arguments');
-test(usage, 'admin', 'log in as an admin user');
+test(reads, 'admin', { type: 'admin' });
+test(usage, 'admin now', 'takes no arguments');
+test(usage, 'sessions', 'type admin to get them', { admin: false, mayElevate: true, commands: [] });
 test(usage, ':frobnicate', "unknown client command ':frobnicate'");

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { helpLines, panelLines, welcomeLines, wrap } from '../../../src/client/ui/commands-text.ts';
+import { helpLines, panelLabel, panelLines, welcomeLines, wrap } from '../../../src/client/ui/commands-text.ts';
+import { panelWidth } from '../../../src/client/ui/layout.ts';
 import type { CommandInfo } from '../../../src/protocol/frames.ts';
 
 const plain = { colour: false, unicode: false };
@@ -26,6 +27,40 @@ test('the panel shows each command with its rule indented under it', (t) => {
     '  under /srv; at most 8',
     '  arguments',
   ]);
+});
+
+test('a wide panel is a table: each rule beside its name, wrapped under the rule column', (t) => {
+  const date = { ...ls, name: 'date', rule: 'no arguments' };
+  t.deepEqual(panelLines([date, ls], 60, plain), [
+    '{bold}date{/bold}  no arguments',
+    '{bold}ls{/bold}    options -l; paths under /srv; at most 8 arguments',
+  ]);
+  t.deepEqual(panelLines([ls], 60, plain).length, 1);
+  const long = { ...ls, name: 'x'.repeat(30) };
+  t.true(
+    panelLines([ls, long], 60, plain).includes(`{bold}${'x'.repeat(30)}{/bold}`),
+    'a long name has a line of its own',
+  );
+});
+
+test('the panel is 34 columns up to 85, then 40% of the screen up to 100, and leaves the output room', (t) => {
+  t.is(panelWidth(80), 34);
+  t.is(panelWidth(100), 40);
+  t.is(panelWidth(200), 80);
+  t.is(panelWidth(300), 100);
+  t.is(panelWidth(40), 20);
+});
+
+test('the panel label says which lines show when not all fit, as long as it fits', (t) => {
+  t.is(panelLabel({ first: 1, last: 10, total: 10 }, 30), ' Commands (F1) ');
+  t.is(panelLabel({ first: 1, last: 20, total: 24 }, 60), ' Commands (F1) 1-20 of 24, PgUp/PgDn ');
+  t.is(panelLabel({ first: 5, last: 24, total: 24 }, 30), ' Commands (F1) 5-24 of 24 ');
+  t.is(panelLabel({ first: 101, last: 120, total: 250 }, 25), ' Commands 101-120 of 250 ');
+});
+
+test('help lists admin to a login that may elevate', (t) => {
+  t.regex(helpLines([ls], false, plain, true)[2]!, /\badmin\b/);
+  t.notRegex(helpLines([ls], false, plain)[2]!, /admin/);
 });
 
 test('the panel says so when nothing is allowed', (t) => {

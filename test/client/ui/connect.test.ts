@@ -160,7 +160,7 @@ tui('F1 shows the commands this user may run with their rules', async (t) => {
   await ready(c);
   await c.term.keys('F1');
   const screen = await c.term.waitFor(/Commands \(F1\)/);
-  t.regex(screen, /│sleep +│\n.*│ {2}no options; operands matching │\n.*│ {2}\/\[0-9\]\+\/; at most 1 arguments │/);
+  t.regex(screen, /│sleep +│\n.*│ {2}no options; operands matching +│\n.*│ {2}\/\[0-9\]\+\/; at most 1 argument +│/);
 });
 
 tui('long output can be paged back with PgUp and forward with PgDn, or scrolled with the wheel', async (t) => {

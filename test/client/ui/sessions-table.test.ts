@@ -43,6 +43,14 @@ test('the footer counts the sessions, then gives news or else the keys', (t) => 
   t.is(sessionsFooter(2, 'ended session s3'), '2 sessions, refreshed every 2 s  ended session s3');
 });
 
+test('the footer fits its width: shorter words first, then without the refresh note, then cut', (t) => {
+  t.is(sessionsFooter(2, '', 78), '2 sessions, refreshed every 2 s  Up/Down select  k end  r refresh  Esc close');
+  t.true(sessionsFooter(2, '', 60).length <= 60);
+  t.regex(sessionsFooter(2, '', 60), /Esc close$/);
+  t.is(sessionsFooter(2, 'ended session s3', 20), '2 sessions  ended...');
+  for (const width of [10, 30, 50, 78, 98]) t.true(sessionsFooter(12, '', width).length <= width, `${width}`);
+});
+
 test('a spoofed command (a fake row after its spaces, a bidi override) stays one clipped, escaped row', (t) => {
   const fake = `sleep 30${' '.repeat(72)}s9   root    admin     10.0.0.1:22  x  1m05s  1s  -  ${'x'.repeat(80)}`;
   const { rows } = sessionsTable(

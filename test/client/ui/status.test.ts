@@ -27,6 +27,15 @@ test('drops the key hints first, then the latency, to fit 80 columns', (t) => {
   t.true(line.length <= 80);
 });
 
+test('shortens the key hints before it drops them', (t) => {
+  const admin = { ...info, label: 'boss@127.0.0.1:35563', role: 'admin', admin: true, lastExit: null, latencyMs: 7 };
+  t.is(
+    untagged(statusLine(admin, 80, plain)),
+    ' boss@127.0.0.1:35563 | admin | connected | 7 ms | F1 cmds  F2 sess  ^D quit',
+  );
+  t.regex(untagged(statusLine(admin, 120, plain)), /F1 commands {2}F2 sessions {2}\^D quit$/);
+});
+
 test('never grows past the width, however narrow', (t) => {
   for (const width of [10, 20, 40, 80]) t.true(untagged(statusLine(info, width, plain)).length < width, `${width}`);
 });

@@ -26,6 +26,12 @@ test('keeps the colon commands to the client: none of them is a builtin', (t) =>
   t.true(WORDS.filter(isColon).every((w) => w.builtin === undefined));
 });
 
+test('shows admin (elevation) only to a login that may elevate and is no admin yet', (t) => {
+  t.false(visibleWords(false).some((w) => w.word === 'admin'));
+  t.true(visibleWords(false, true).some((w) => w.word === 'admin'));
+  t.false(visibleWords(true, true).some((w) => w.word === 'admin'));
+});
+
 test('shows the admin words to admins only', (t) => {
   t.false(visibleWords(false).some((w) => w.word === 'kill'));
   t.true(visibleWords(true).some((w) => w.word === 'kill'));
