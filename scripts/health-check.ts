@@ -1,15 +1,41 @@
 // A key-based health check: runs `uptime` and `df -h` on every host of a list and prints a table.
-// Usage: npx tsx scripts/health-check.ts -i KEY [--known-hosts FILE] USER@HOST[:PORT] ...
+// Usage: npx tsx scripts/health-check.ts -i KEY [--known-hosts FILE] [--accept-new] USER@HOST[:PORT] ...
 // Each host needs a Keyhole user whose role allows `uptime` and `df` (with -h).
 import { parseArgs } from 'node:util';
 import { connect, KeyholeError } from '../src/index.ts';
 
-const { values, positionals } = parseArgs({
-  options: { identity: { type: 'string', short: 'i' }, 'known-hosts': { type: 'string' } },
-  allowPositionals: true,
-});
+const USAGE = `usage: health-check -i KEY [--known-hosts FILE] [--accept-new] USER@HOST[:PORT] ...
+  -i, --identity FILE   private key to log in with
+  --known-hosts FILE    known_hosts file to check host keys against (default ~/.ssh/known_hosts)
+  --accept-new          record the host key of a host not yet known (never of one whose key changed)
+  -h, --help            show this help
+`;
+
+// Parses the command line; a bad option is a one-line error and status 2, not a stack trace.
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        identity: { type: 'string', short: 'i' },
+        'known-hosts': { type: 'string' },
+        'accept-new': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    process.stderr.write(`health-check: ${(err as Error).message.split('\n')[0]}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { values, positionals } = parseCommandLine();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 if (!values.identity || positionals.length === 0) {
-  process.stderr.write('usage: health-check -i KEY [--known-hosts FILE] USER@HOST[:PORT] ...\n');
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 
@@ -31,6 +57,7 @@ async function check(target: string): Promise<Row> {
       username: m[1]!,
       privateKeyPath: values.identity,
       knownHosts: values['known-hosts'],
+      acceptNew: values['accept-new'],
     });
     try {
       const [uptime, df] = await Promise.all([client.run(['uptime']), client.run(['df', '-h'])]);

@@ -49,7 +49,7 @@ export const BUILTINS: readonly BuiltinWord[] = [
     adminOnly: false,
     usage: 'admin',
     summary: 'gain admin rights with the admin password',
-    instead: 'admin rights come from the role only; log in as an admin user',
+    instead: 'send an elevate frame with the admin password',
   },
   {
     name: 'sessions',
@@ -71,7 +71,7 @@ export const BUILTINS: readonly BuiltinWord[] = [
     name: 'shutdown',
     aliases: ['shutdown_server'],
     adminOnly: true,
-    usage: 'shutdown',
+    usage: 'shutdown [now|-y]',
     summary: 'stop the server gracefully',
     instead: 'send a shutdown frame',
   },

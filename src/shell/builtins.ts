@@ -67,14 +67,32 @@ const kill: Builtin = async (args, session, io) => {
   return { code: 0 };
 };
 
+// On a pty, as shutdown(8) and rm -i do for a person at a terminal, plain `shutdown` asks first: it ends every
+// session. `now` or `-y` skip the question; without a pty (exec, scripts) there is no one to ask, so it runs as before.
 const shutdown =
   (action: string): Builtin =>
-  async (_args, session, io) => {
+  async (args, session, io) => {
+    const refused = await refuseUnlessAdmin(session, action);
+    if (refused) return refuse(io, refused.reason);
+    if (args.length > 1 || (args.length === 1 && args[0] !== 'now' && args[0] !== '-y')) {
+      return refuse(io, 'usage: shutdown [now|-y] (now or -y: do not ask for confirmation on a terminal)', 2);
+    }
+    if (args.length === 0 && io.readSecret && !(await confirmShutdown(session, io.readSecret))) {
+      say(io.stdout, 'Keyhole was not shut down.');
+      return { code: 1 };
+    }
     const stopped = await shutdownServer(session, action);
     if (!stopped.ok) return refuse(io, stopped.reason);
     say(io.stdout, 'Keyhole is shutting down.');
     return { code: 0 };
   };
+
+// Asks the person at the pty (the answer is not echoed); only y or yes confirms, Enter or Ctrl-C does not.
+async function confirmShutdown(session: ShellContext, ask: NonNullable<ShellIO['readSecret']>): Promise<boolean> {
+  const count = session.control.list().length;
+  const answer = await ask(`shut the server down, ending ${count} session${count === 1 ? '' : 's'}? [y/N] `);
+  return answer !== null && /^y(es)?$/i.test(answer.trim());
+}
 
 // What each builtin of the one table (line/builtins.ts) does; the type makes sure none is left without one.
 const ACTIONS: Readonly<Record<BuiltinName, (word: string) => Builtin>> = {
