@@ -4,8 +4,8 @@ import { accessSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Where `npm install` (scripts/build-native.mjs) puts the helper. */
-export const HELPER_PATH = fileURLToPath(new URL('../native/build/Release/keyhole-confine', import.meta.url));
+/** Where `npm install` (scripts/build-native.mjs) puts the helper; the same path from src/exec/ and dist/exec/. */
+export const HELPER_PATH = fileURLToPath(new URL('../../src/native/build/Release/keyhole-confine', import.meta.url));
 
 /** What one command may reach, as the helper enforces it. */
 export interface ConfinePlan {

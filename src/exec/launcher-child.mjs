@@ -124,7 +124,8 @@ function closeInheritedDescriptors() {
 function loadNative() {
   if (process.env.KEYHOLE_NATIVE_SPAWN === '0') return null; // to compare, or to rule the addon out
   try {
-    return createRequire(import.meta.url)('../native/build/Release/keyhole_spawn.node');
+    // The same path from src/exec/ (the sources) and dist/exec/ (the build): npm install builds it in src/native/.
+    return createRequire(import.meta.url)('../../src/native/build/Release/keyhole_spawn.node');
   } catch {
     return null; // not built (no compiler at install): child_process.spawn does the work
   }

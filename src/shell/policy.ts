@@ -60,12 +60,16 @@ export function allowedCommands(principal: Principal, commands: ReadonlyMap<stri
 /** One human line describing what arguments a command accepts, e.g. `options -l -a; paths under /srv; at most 8 arguments`. */
 export function describeRule(spec: CommandSpec): string {
   if (spec.args === 'none') return 'no arguments';
-  const most = `at most ${spec.maxArgs} arguments`;
+  const most = `at most ${plural(spec.maxArgs, 'argument')}`;
   if (spec.args === 'any') return `any arguments; ${most}`;
   const valued = [...spec.valueFlags].map(([flag, rule]) => `${flag} ${rule === 'path' ? 'PATH' : showPattern(rule)}`);
   const all = [...spec.flags, ...valued];
   const options = all.length > 0 ? `options ${all.join(' ')}` : 'no options';
   return `${options}; ${describeOperands(spec)}; ${most}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function describeOperands(spec: CommandSpec): string {
@@ -78,7 +82,8 @@ function describeOperands(spec: CommandSpec): string {
 function checkArgs(spec: CommandSpec, args: readonly string[], fs: PathResolver, cwd: string): Checked {
   const name = show(spec.name);
   if (spec.args === 'none') return args.length === 0 ? pass([]) : fail(`${name} takes no arguments`);
-  if (args.length > spec.maxArgs) return fail(`${name} takes at most ${spec.maxArgs} arguments, got ${args.length}`);
+  if (args.length > spec.maxArgs)
+    return fail(`${name} takes at most ${plural(spec.maxArgs, 'argument')}, got ${args.length}`);
   // Arguments may arrive without the tokenizer (the structured protocol), and a NUL would make spawn throw.
   const bad = args.find((arg) => findControlChar(arg) !== -1);
   if (bad !== undefined)

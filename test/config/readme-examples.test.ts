@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
 import { loadConfigText } from '../../src/config/load.ts';
 import { HASH } from './helpers.ts';
 
@@ -18,13 +19,15 @@ const DOCS = [
     .map((f) => `docs/${f}`),
 ];
 
-function yamlBlocks(file: string): { line: number; text: string }[] {
+// A block fenced ```yaml fragment is part of a config (a key or two to add to one): it need only be valid YAML.
+function yamlBlocks(file: string): { line: number; text: string; fragment: boolean }[] {
   const lines = readFileSync(path.join(ROOT, file), 'utf8').split('\n');
-  const blocks: { line: number; text: string }[] = [];
+  const blocks: { line: number; text: string; fragment: boolean }[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== '```yaml') continue;
+    const fence = lines[i]!.trim();
+    if (fence !== '```yaml' && fence !== '```yaml fragment') continue;
     const end = lines.indexOf('```', i + 1);
-    blocks.push({ line: i + 1, text: lines.slice(i + 1, end).join('\n') });
+    blocks.push({ line: i + 1, text: lines.slice(i + 1, end).join('\n'), fragment: fence !== '```yaml' });
     i = end;
   }
   return blocks;
@@ -47,7 +50,17 @@ test('the README has config examples to check', (t) => {
   t.true(blocks.some((b) => b.file === 'README.md'));
 });
 
-for (const block of blocks) {
+for (const block of blocks.filter((b) => b.fragment)) {
+  test(`the config fragment at ${block.file}:${block.line} is valid YAML`, (t) => {
+    const doc = parseDocument(block.text);
+    t.deepEqual(
+      doc.errors.map((e) => e.message),
+      [],
+    );
+  });
+}
+
+for (const block of blocks.filter((b) => !b.fragment)) {
   test(`the config example at ${block.file}:${block.line} loads`, (t) => {
     const m = machine(t);
     const text = block.text

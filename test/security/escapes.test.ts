@@ -240,7 +240,7 @@ class PtyShell {
 const SERVER: ServerOptions = {
   // Commands whose rules do not list the options that would run something else.
   commands: {
-    tar: '{ program: /bin/tar, flags: [-t, -v, -f], paths: [$SRV] }',
+    tar: '{ program: /bin/tar, flags: [-t, -v], valueFlags: { -f: path }, paths: [$SRV] }',
     find: '{ program: /usr/bin/find, flags: [-print], paths: [$SRV] }',
     ssh: "{ program: ssh, flags: [-V], patterns: ['[a-z][a-z0-9.-]*'] }",
     mark: '{ program: /usr/bin/touch, paths: [$SRV] }',
