@@ -37,6 +37,9 @@ test('check-config accepts the documented shape and summarises users', async (t)
   const r = await runKeyhole(['check-config', config.configFile]);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /user boss: role admin \(admin\), password \+ 1 key\(s\)/);
+  // Issue 11, item 14: each command's fixedArgs are shown (slow is sleep 30), and the confinement of each command.
+  t.regex(r.stdout, /^command slow: \/\S*sleep; fixedArgs 30; no arguments$/m);
+  t.regex(r.stdout, /^confinement /m);
 });
 
 test('check-config names the file, line and field of each problem', async (t) => {
@@ -66,7 +69,7 @@ test('check-config reports unknown fields and YAML syntax errors with a line', a
   const bad = `${config.dir}/bad.yaml`;
   writeFileSync(bad, 'users: {}\nroles: {}\ncommands: {}\nlisten: { hots: x }\n');
   const r = await runKeyhole(['check-config', bad]);
-  t.regex(r.stderr, /bad\.yaml:4: listen: Unrecognized key: "hots"/);
+  t.regex(r.stderr, /bad\.yaml:4: listen\.hots: unknown field 'hots': did you mean 'host'\?/);
   writeFileSync(bad, 'users: {\n  a: [\n');
   const r2 = await runKeyhole(['check-config', bad]);
   t.is(r2.code, 1);
