@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Keyhole's command-line entry point. The sources are TypeScript run through tsx, so there is no build step:
-// what is in src/ is what runs.
-import { register } from 'tsx/esm/api';
+// Keyhole's command-line entry point: the JavaScript that `npm install` built from src/ (npm run build).
+import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('keyhole: dist/ is missing (not built); run `npm run build` in the keyhole folder\n');
+  process.exit(1);
+}
+await import(main.href);

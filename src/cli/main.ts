@@ -1,11 +1,8 @@
 // `keyhole`: the command-line program. The only place that parses process.argv or calls process.exit.
+// Each command loads its module when it runs (`await import`): `keyhole --version` or `check-policy` in a script
+// then pays for commander alone, not for ssh2, the server and the terminal UI (about 1.7 s cold before, on a slow disk).
 import { Command, CommanderError } from 'commander';
-import { checkConfigCommand, checkPolicyCommand } from './check.ts';
-import { hashPasswordCommand } from './hash-password.ts';
-import { initCommand } from './init.ts';
 import { parsePort } from './listen.ts';
-import { listenOverride, serveCommand } from './serve.ts';
-import { execCommand, type ExecOptions } from './exec.ts';
 import { fail } from './exit.ts';
 import { VERSION } from '../version.ts';
 
@@ -32,9 +29,11 @@ program
   .option('-c, --config <file>', 'YAML config file')
   .option('--listen <host:port>', "listen there instead of the config's listen: (e.g. 127.0.0.1:2022, [::1]:2022)")
   .option('-p, --port <port>', "listen on this port instead of the config's")
-  .action(async (opts: { config?: string; listen?: string; port?: string }) =>
-    serveCommand(opts.config, listenOverride(opts)),
-  );
+  .option('--log-level <level>', 'debug, info, warn or error (default: $KEYHOLE_LOG_LEVEL, else info)')
+  .action(async (opts: { config?: string; listen?: string; port?: string; logLevel?: string }) => {
+    const { listenOverride, logLevel, serveCommand } = await import('./serve.ts');
+    await serveCommand(opts.config, listenOverride(opts), logLevel(opts.logLevel));
+  });
 
 program
   .command('init')
@@ -45,6 +44,7 @@ program
   .action(async (dir: string, opts: { prompt: boolean; port: string }) => {
     const port = parsePort(opts.port);
     if (!port.ok) fail(port.reason);
+    const { initCommand } = await import('./init.ts');
     await initCommand(dir, { prompt: opts.prompt, port: port.value });
   });
 
@@ -52,13 +52,19 @@ program
   .command('hash-password')
   .description('read a password (hidden prompt, or one line from stdin) and print its scrypt hash for the config')
   .option('--allow-short', 'accept a password under 12 characters (tests, throwaway demos)')
-  .action(async (opts: { allowShort?: boolean }) => hashPasswordCommand({ allowShort: opts.allowShort === true }));
+  .action(async (opts: { allowShort?: boolean }) => {
+    const { hashPasswordCommand } = await import('./hash-password.ts');
+    await hashPasswordCommand({ allowShort: opts.allowShort === true });
+  });
 
 program
   .command('check-config')
   .description('validate a config file and summarise what it allows')
   .argument('<file>', 'YAML config file')
-  .action(async (file: string) => checkConfigCommand(file));
+  .action(async (file: string) => {
+    const { checkConfigCommand } = await import('./check.ts');
+    await checkConfigCommand(file);
+  });
 
 program
   .command('check-policy')
@@ -67,9 +73,10 @@ program
   .option('--argv', 'take the words after -- as the argv, not as a line the shell reads')
   .argument('<user>', 'the Keyhole user')
   .argument('<command...>', "the command line after --, read as the shell reads it (quote it: 'ls -l | sh')")
-  .action(async (user: string, command: string[], opts: { config: string; argv?: boolean }) =>
-    checkPolicyCommand(opts.config, user, command, { argv: opts.argv === true }),
-  );
+  .action(async (user: string, command: string[], opts: { config: string; argv?: boolean }) => {
+    const { checkPolicyCommand } = await import('./check.ts');
+    await checkPolicyCommand(opts.config, user, command, { argv: opts.argv === true });
+  });
 
 const exec = program
   .command('exec')
@@ -81,12 +88,13 @@ withClientOptions(exec, 'for targets that do not name one')
   .option('--json', 'print one JSON result per host instead of the output')
   .option('--hosts <file>', 'run on every target listed in FILE (one per line)')
   .option('--concurrency <n>', 'hosts at once with --hosts or several targets', '8')
-  .action(async (operands: string[], opts: ExecOptions) => {
+  .action(async (operands: string[], opts: import('./exec.ts').ExecOptions) => {
     // Commander merges the operands after `--` into the rest; the command is what follows the first `--`.
     const argv = process.argv.slice(process.argv.indexOf('exec') + 1);
     const split = argv.indexOf('--');
     if (split < 0) fail('put -- before the command: keyhole exec USER@HOST -- CMD [ARGS...]', 2);
     const command = argv.slice(split + 1);
+    const { execCommand } = await import('./exec.ts');
     await execCommand(operands.slice(0, operands.length - command.length), command, opts);
   });
 
@@ -96,11 +104,22 @@ const connect = program
   .argument('<target>', 'USER@HOST[:PORT]');
 withClientOptions(connect, 'when the target does not name one').action(
   async (target: string, opts: import('./connect.ts').ConnectCliOptions) => {
-    // Loaded on use: the terminal UI (blessed) costs the other commands nothing.
     const { connectCommand } = await import('./connect.ts');
     await connectCommand(target, opts);
   },
 );
+
+program
+  .command('completion')
+  .description('print a shell completion script: keyhole completion bash > /etc/bash_completion.d/keyhole')
+  .argument('<shell>', 'bash or zsh')
+  .action(async (shell: string) => {
+    // Generated from this program, so it never falls out of step with it.
+    const { completionScript } = await import('./completion.ts');
+    const script = completionScript(program, shell);
+    if (script === null) fail(`no completion for shell '${shell}': use bash or zsh`, 2);
+    process.stdout.write(script);
+  });
 
 // `keyhole check-config k.yaml | head` closes the pipe early: end quietly, as other Unix tools do, not with a trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -132,8 +132,8 @@ function limits(extra = ''): string {
   return [...entries.values()].join(', ');
 }
 
-// Makes an ed25519 key pair in `dir`; returns the private key's file.
-function keygen(dir: string, name: string): string {
+/** Makes an ed25519 key pair in `dir` with ssh-keygen; returns the private key's file (the public one adds `.pub`). */
+export function keygen(dir: string, name: string): string {
   const file = path.join(dir, name);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', file]);
   return file;
