@@ -2,15 +2,39 @@
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
+export const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
+
 export interface Logger {
   log(level: Level, message: string, fields?: Record<string, unknown>): void;
 }
 
-/** A logger writing human-readable lines to a stream; debug lines only when KEYHOLE_DEBUG is set. */
-export function streamLogger(stream: NodeJS.WritableStream, debug = Boolean(process.env.KEYHOLE_DEBUG)): Logger {
+/** Parses a level name (`--log-level`, KEYHOLE_LOG_LEVEL), case-insensitively; null when it is not one. */
+export function parseLevel(text: string): Level | null {
+  const level = text.trim().toLowerCase();
+  return (LEVELS as readonly string[]).includes(level) ? (level as Level) : null;
+}
+
+/**
+ * The level the environment asks for: KEYHOLE_LOG_LEVEL, else `debug` when KEYHOLE_DEBUG is set (the older switch,
+ * kept working), else `info`. An unknown KEYHOLE_LOG_LEVEL is an error, not a silent default.
+ */
+export function levelFromEnv(env: NodeJS.ProcessEnv): { ok: true; level: Level } | { ok: false; reason: string } {
+  const named = env.KEYHOLE_LOG_LEVEL;
+  if (named !== undefined && named !== '') {
+    const level = parseLevel(named);
+    if (level === null)
+      return { ok: false, reason: `KEYHOLE_LOG_LEVEL must be one of ${LEVELS.join(', ')}, got '${named}'` };
+    return { ok: true, level };
+  }
+  return { ok: true, level: env.KEYHOLE_DEBUG ? 'debug' : 'info' };
+}
+
+/** A logger writing human-readable lines to a stream: the lines at `minimum` and above. */
+export function streamLogger(stream: NodeJS.WritableStream, minimum: Level = 'info'): Logger {
+  const floor = LEVELS.indexOf(minimum);
   return {
     log(level, message, fields = {}) {
-      if (level === 'debug' && !debug) return;
+      if (LEVELS.indexOf(level) < floor) return;
       const extra = Object.entries(fields)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
         .join(' ');

@@ -2,27 +2,41 @@
 // answer the client: an exit status never reaches a client before its audit line is written.
 import { EventEmitter } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { AuditEvent, AuditRecord } from './events.ts';
+import type { AuditEntry, AuditRecord } from './events.ts';
 
 export interface Audit {
   /** Writes one event; rejects when it could not be written (the caller must then refuse to go on unaudited). */
-  record(event: AuditEvent): Promise<void>;
+  record(event: AuditEntry): Promise<void>;
   /** Null while writes succeed; the last write error otherwise. */
   readonly failure: Error | null;
   close(): Promise<void>;
 }
 
 /** Serialises an event as one JSON line; JSON escapes control characters, so argv cannot forge extra lines. */
-export function toLine(event: AuditEvent, now = new Date()): string {
+export function toLine(event: AuditEntry, now = new Date()): string {
   const record: AuditRecord = { ts: now.toISOString(), ...event };
   return `${JSON.stringify(record)}\n`;
+}
+
+/**
+ * The same sink, with `instance` (the server run) on every record, right after `ts`, so that `jq 'select(.instance ==
+ * "...")'` finds one run's records and the session ids of two runs never meet.
+ */
+export function stampedAudit(audit: Audit, instance: string): Audit {
+  return {
+    record: (event) => audit.record({ instance, ...event }),
+    get failure() {
+      return audit.failure;
+    },
+    close: () => audit.close(),
+  };
 }
 
 /** An audit sink that keeps records in memory and emits 'record' for each, for tests. */
 export class MemoryAudit extends EventEmitter implements Audit {
   readonly records: AuditRecord[] = [];
   readonly failure = null;
-  async record(event: AuditEvent): Promise<void> {
+  async record(event: AuditEntry): Promise<void> {
     const record: AuditRecord = { ts: new Date().toISOString(), ...event };
     this.records.push(record);
     this.emit('record', record);
@@ -65,7 +79,7 @@ export class FileAudit implements Audit {
     return this.#failure;
   }
 
-  record(event: AuditEvent): Promise<void> {
+  record(event: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ line: toLine(event), done: (err) => (err ? reject(err) : resolve()) });
       if (!this.#writing) void this.#flush();
@@ -149,14 +163,14 @@ export class FileAudit implements Audit {
   }
 }
 
-/** Writes audit lines to a stream (the server's stderr) when no audit file is configured. */
+/** Writes audit lines to a stream (the server's stdout) when no audit file is configured. */
 export class StreamAudit implements Audit {
   #failure: Error | null = null;
   constructor(private readonly stream: NodeJS.WritableStream) {}
   get failure(): Error | null {
     return this.#failure;
   }
-  record(event: AuditEvent): Promise<void> {
+  record(event: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.stream.write(toLine(event), (err) => {
         this.#failure = err ?? null;

@@ -37,6 +37,8 @@ export type AuditEvent =
       event: 'command';
       session: string;
       user: string;
+      /** The client's address (ip:port), as on the session-start record, so one line says who ran what from where. */
+      addr: string;
       argv: readonly string[];
       line?: string;
       allowed: boolean;
@@ -68,8 +70,11 @@ export type AuditEvent =
       event: 'exit';
       session: string;
       user: string;
+      addr: string;
       argv: readonly string[];
       code: number;
+      /** Why the program did not start (its cwd or program is missing, EACCES), as the client was told. */
+      error?: string;
       signal: string | null;
       durationMs: number;
       stdoutBytes: number;
@@ -101,4 +106,8 @@ export type AuditEvent =
 /** Which door a command came in by: the pty/plain shell, an exec request, or the automation protocol. */
 export type Via = 'shell' | 'exec' | 'protocol';
 
-export type AuditRecord = AuditEvent & { ts: string };
+/** An event as a sink takes it: with the server run that wrote it (`stampedAudit`), when a server wrote it. */
+export type AuditEntry = AuditEvent & { instance?: string };
+
+/** A written record: the entry with its time. */
+export type AuditRecord = AuditEntry & { ts: string };

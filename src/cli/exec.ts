@@ -26,7 +26,10 @@ interface HostResult {
   readonly outcome?: RunOutcome;
   /** Exit status for this host: the remote status, a refusal's exitCode (126/127), 255 for connection failures. */
   readonly code: number;
+  /** Why it failed to run on this host: the connection, or the server's refusal. */
   readonly error?: string;
+  /** The server's one-line reason when it refused the command or the program could not start. */
+  readonly reason?: string;
 }
 
 /**
@@ -51,7 +54,7 @@ export async function execCommand(targetArgs: string[], command: string[], opts:
   if (single) {
     const result = await runOn(targets[0]!, command, auth, !opts.json);
     if (opts.json) process.stdout.write(`${JSON.stringify(jsonOf(result))}\n`);
-    else if (result.error) process.stderr.write(`keyhole: ${result.error}\n`);
+    else if (result.error ?? result.reason) process.stderr.write(`keyhole: ${result.error ?? result.reason}\n`);
     process.exit(result.code);
   }
   const results = await mapLimit(targets, Math.max(1, Number(opts.concurrency ?? 8)), (t) =>
@@ -123,9 +126,13 @@ async function runOn(
     run.stderr.on('data', (d: Buffer) => (passThrough ? process.stderr.write(d) : errs.push(d)));
     const outcome = await run.done;
     const text = (parts: Buffer[]) => Buffer.concat(parts).toString('utf8');
-    return { target, stdout: text(out), stderr: text(errs), outcome, code: outcome.code };
+    const reason = outcome.message === undefined ? {} : { reason: outcome.message };
+    return { target, stdout: text(out), stderr: text(errs), outcome, code: outcome.code, ...reason };
   } catch (err) {
-    const code = err instanceof RemoteError ? err.exitCode : err instanceof KeyholeError ? EXIT_CONNECTION : 1;
+    if (err instanceof RemoteError) {
+      return { target, stdout: '', stderr: '', code: err.exitCode, error: err.message, reason: err.reason };
+    }
+    const code = err instanceof KeyholeError ? EXIT_CONNECTION : 1;
     return { target, stdout: '', stderr: '', code, error: (err as Error).message };
   } finally {
     client.close();
@@ -143,6 +150,7 @@ function jsonOf(r: HostResult) {
     timedOut: r.outcome?.timedOut ?? false,
     truncated: r.outcome?.truncated ?? false,
     ...(r.error ? { error: r.error } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
   };
 }
 
@@ -158,7 +166,7 @@ function printPrefixed(r: HostResult): void {
 }
 
 function summaryLine(r: HostResult): string {
-  if (r.error) return `${r.target.label}\tFAILED\t${r.code}\t${r.error}`;
+  if (r.error ?? r.reason) return `${r.target.label}\tFAILED\t${r.code}\t${r.error ?? r.reason}`;
   return `${r.target.label}\t${r.code === 0 ? 'ok' : 'exit'}\t${r.code}\t${r.outcome?.durationMs ?? 0}ms`;
 }
 

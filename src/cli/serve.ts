@@ -3,7 +3,7 @@ import { FileAudit, StreamAudit, type Audit } from '../audit/audit.ts';
 import { DEMO_PASSWORD, DEMO_USER, loadEmbeddedConfig } from '../config/embedded.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { startLaunchers } from '../exec/launcher.ts';
-import { streamLogger } from '../log.ts';
+import { levelFromEnv, parseLevel, LEVELS, streamLogger, type Level } from '../log.ts';
 import { startServer } from '../server/server.ts';
 import { fail } from './exit.ts';
 import { parseListen, parsePort, type ListenOverride } from './listen.ts';
@@ -24,9 +24,43 @@ function withListen(config: Config, listen: ListenOverride): Config {
   return { ...config, listen: { ...config.listen, ...listen } };
 }
 
-/** Runs the server until it is shut down (admin `shutdown`, SIGTERM or SIGINT), then exits 0. */
-export async function serveCommand(configFile: string | undefined, listen: ListenOverride = {}): Promise<void> {
-  const log = streamLogger(process.stderr);
+// The audit trail on stdout (no audit.file): a closed stdout is a failed audit write (logins and commands are then
+// refused, as with a full disk), logged once, not the quiet exit that `keyhole ... | head` gets for other commands.
+function stdoutAudit(log: ReturnType<typeof streamLogger>): Audit {
+  process.stdout.removeAllListeners('error');
+  let told = false;
+  process.stdout.on('error', (err: Error) => {
+    if (!told)
+      log.log('error', 'THE AUDIT TRAIL (stdout) CANNOT BE WRITTEN: logins and commands are refused', {
+        error: err.message,
+      });
+    told = true;
+  });
+  return new StreamAudit(process.stdout);
+}
+
+/** `--log-level` if given, else KEYHOLE_LOG_LEVEL (or KEYHOLE_DEBUG); a bad name ends here. */
+export function logLevel(option: string | undefined): Level {
+  if (option !== undefined) {
+    const level = parseLevel(option);
+    if (level === null) fail(`--log-level must be one of ${LEVELS.join(', ')}, got '${option}'`, 2);
+    return level;
+  }
+  const fromEnv = levelFromEnv(process.env);
+  if (!fromEnv.ok) fail(fromEnv.reason, 2);
+  return fromEnv.level;
+}
+
+/**
+ * Runs the server until it is shut down (admin `shutdown`, SIGTERM or SIGINT), then exits 0. The text log goes to
+ * stderr; the audit trail to `audit.file`, or else to stdout as JSON lines only, so the two never mix.
+ */
+export async function serveCommand(
+  configFile: string | undefined,
+  listen: ListenOverride = {},
+  level: Level = 'info',
+): Promise<void> {
+  const log = streamLogger(process.stderr, level);
   const loaded = configFile === undefined ? loadEmbeddedConfig() : loadConfigFile(configFile);
   if (!loaded.ok) {
     for (const error of loaded.errors) process.stderr.write(`${error}\n`);
@@ -48,14 +82,18 @@ export async function serveCommand(configFile: string | undefined, listen: Liste
             error: failure.message,
           })
         : log.log('warn', 'the audit log can be written again', { file });
-    audit = file ? await FileAudit.open(file, onHealth) : new StreamAudit(process.stderr);
+    audit = file ? await FileAudit.open(file, onHealth) : stdoutAudit(log);
   } catch (err) {
     fail(`cannot open the audit file ${config.audit.file}: ${(err as Error).message}`);
   }
   startLaunchers(); // the processes that spawn commands: started now, so that the first command does not wait for them
   const server = await startServer(config, { audit, log }).catch((err: Error) => fail(err.message));
   const where = `${server.host}:${server.port}`;
-  log.log('info', `Keyhole listening on ${where}`, { config: config.source, hostKey: server.hostKeys[0]?.fingerprint });
+  log.log('info', `Keyhole listening on ${where}`, {
+    config: config.source,
+    hostKey: server.hostKeys[0]?.fingerprint,
+    instance: server.instance,
+  });
   if (config.demoCredentials) {
     process.stderr.write(
       `\n  Demo config (loopback only). Connect with:\n    ssh ${DEMO_USER}@${server.host} -p ${server.port}    (password: ${DEMO_PASSWORD})\n` +
@@ -81,12 +119,17 @@ export async function serveCommand(configFile: string | undefined, listen: Liste
     const next = loadConfigFile(configFile);
     if (!next.ok) {
       next.errors.forEach((e) => log.log('error', 'reload refused', { problem: e }));
-      void audit.record({ event: 'config-reload', ok: false, config: configFile, error: next.errors.join('; ') });
+      void server.audit.record({
+        event: 'config-reload',
+        ok: false,
+        config: configFile,
+        error: next.errors.join('; '),
+      });
       return;
     }
     server.reload(withListen(next.config, listen));
     log.log('info', 'config reloaded', { config: configFile });
-    void audit.record({ event: 'config-reload', ok: true, config: configFile });
+    void server.audit.record({ event: 'config-reload', ok: true, config: configFile });
   });
   await server.closed;
   await audit.close();

@@ -36,6 +36,8 @@ export interface RunOutcome {
   readonly truncated: boolean;
   readonly timedOut: boolean;
   readonly canceled: boolean;
+  /** The server's one line on why the program did not run (its cwd or program missing, permission denied). */
+  readonly message?: string;
 }
 
 export interface RunResult extends RunOutcome {
@@ -233,8 +235,8 @@ export class ProtocolSession {
 }
 
 function outcome(frame: Exit): RunOutcome {
-  const { code, signal, durationMs, truncated, timedOut, canceled } = frame;
-  return { code, signal, durationMs, truncated, timedOut, canceled };
+  const { code, signal, durationMs, truncated, timedOut, canceled, message } = frame;
+  return { code, signal, durationMs, truncated, timedOut, canceled, ...(message === undefined ? {} : { message }) };
 }
 
 function remoteError(frame: Extract<ServerFrame, { type: 'error' }>): RemoteError {

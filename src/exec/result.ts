@@ -1,4 +1,5 @@
 // The outcome of one process run (execa's result.js): the facts of how it ended, and the exit status they map to.
+import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { RunRequest } from './request.ts';
 
@@ -32,11 +33,21 @@ export function exitCodeOf(r: ProcessResult): number {
 export function spawnFailed(req: RunRequest, err: unknown, started: number): ProcessResult {
   const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
   const hints: Record<string, string> = {
-    ENOENT: `not found, or the working directory ${req.cwd} is missing; check the command's program and cwd`,
+    ENOENT: enoentReason(req),
     EACCES: `permission denied; check that it is executable and that ${req.cwd} is accessible`,
   };
   const why = hints[code] ?? `cannot start (${code}: ${(err as Error).message}); check the command's configuration`;
   return { ...blank(started), error: `${req.program}: ${why}`, errorCode: code };
+}
+
+// The spawn's ENOENT does not say which path is missing; the server's own view tells the operator what to fix. (The
+// program resolves as the server sees it: inside a confinement the same paths are visible or the helper says so.)
+function enoentReason(req: RunRequest): string {
+  if (req.cwd !== undefined && !existsSync(req.cwd)) {
+    return `cannot start: the working directory ${req.cwd} is missing; create it or fix cwd in the config`;
+  }
+  if (!existsSync(req.program)) return `program not found; install it or fix the command's program in the config`;
+  return `not found (a missing interpreter in its #! line, or a missing library); check the program`;
 }
 
 // A result with nothing happened yet, timed from `started`.

@@ -1,9 +1,10 @@
 // The Keyhole server, assembled in one place: host keys, the gate and listener, the shared context every connection
 // gets, the session registry, graceful shutdown (waiting on the work in progress, with deadlines) and reload.
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import ssh2 from 'ssh2';
-import type { Audit } from '../audit/audit.ts';
+import { stampedAudit, type Audit } from '../audit/audit.ts';
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import type { SessionControl } from '../shell/control.ts';
@@ -33,6 +34,10 @@ export interface KeyholeServer {
   readonly host: string;
   readonly port: number;
   readonly hostKeys: readonly HostKey[];
+  /** This run of the server (8 hex digits, new at each start), on every audit record it writes as `instance`. */
+  readonly instance: string;
+  /** The audit trail as the server writes it (stamped with `instance`), for the records the CLI adds (reloads). */
+  readonly audit: Audit;
   readonly registry: SessionRegistry;
   /** Stops accepting, tells every session, lets running commands finish within the grace period, then closes all. */
   shutdown(reason: string): Promise<void>;
@@ -49,7 +54,11 @@ const KILL_RECORD_WAIT_MS = 5_000;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /** Starts listening; rejects with a one-line message when the config or the address cannot be used. */
-export async function startServer(initial: Config, options: StartOptions): Promise<KeyholeServer> {
+export async function startServer(initial: Config, started: StartOptions): Promise<KeyholeServer> {
+  // Session and connection ids (s1, c1) are short for typing `kill s3`, and restart with the server: the instance
+  // on each record keeps the records of two runs apart (instance + session is unique across restarts).
+  const instance = randomBytes(4).toString('hex');
+  const options = { ...started, audit: stampedAudit(started.audit, instance) };
   if (initial.demoCredentials && !LOOPBACK.test(initial.listen.host)) {
     throw new Error(
       `refusing to listen on ${initial.listen.host} with the demo credentials: write a config (keyhole serve --config FILE)`,
@@ -99,6 +108,8 @@ export async function startServer(initial: Config, options: StartOptions): Promi
     host: address.address,
     port: address.port,
     hostKeys,
+    instance,
+    audit: options.audit,
     registry,
     shutdown,
     reload: (next) => {

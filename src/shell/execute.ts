@@ -68,7 +68,14 @@ export async function execute(
   }
   const slot = session.limits.command(); // limits.maxCommandsPerUser, across all the user's sessions
   if (!slot.ok) return refuse(session, argv, { code: 'too_many_runs', exitCode: 126, reason: slot.reason }, { labels });
-  const base = { session: session.id, user: session.user.name, argv, via: session.via, ...labels } as const;
+  const base = {
+    session: session.id,
+    user: session.user.name,
+    addr: session.address,
+    argv,
+    via: session.via,
+    ...labels,
+  } as const;
   try {
     await session.audit.record({ event: 'command', ...base, allowed: true });
   } catch {
@@ -117,6 +124,7 @@ export async function refuse(
     event: 'command',
     session: session.id,
     user: session.user.name,
+    addr: session.address,
     argv,
     allowed: false,
     reason: refused.reason,
@@ -152,8 +160,10 @@ async function recordExit(
       event: 'exit',
       session: session.id,
       user: session.user.name,
+      addr: session.address,
       argv,
       code,
+      ...(r.error === undefined ? {} : { error: r.error }),
       signal,
       durationMs,
       stdoutBytes,

@@ -9,7 +9,7 @@ import { run } from './helpers.ts';
 test('a missing program is reported, not thrown, as 127', async (t) => {
   const r = await run('/nonexistent/program', []).done;
   t.is(r.errorCode, 'ENOENT');
-  t.regex(r.error ?? '', /^\/nonexistent\/program: not found/);
+  t.regex(r.error ?? '', /^\/nonexistent\/program: program not found; install it or fix/);
   t.is(r.code, null);
   t.is(exitCodeOf(r), 127);
 });
