@@ -7,6 +7,7 @@ import type { ShellContext, ShellIO } from '../shell/context.ts';
 import { evaluate } from '../shell/evaluate.ts';
 import { startInteractiveShell } from '../shell/interactive.ts';
 import { runPlainShell } from '../shell/plain.ts';
+import { readSecret as readSecretFrom } from '../shell/secret.ts';
 import { flushed, ttyOutput } from '../shell/tty-output.ts';
 import { VERSION } from '../version.ts';
 
@@ -69,8 +70,18 @@ function plainIO(channel: ServerChannel): ShellIO {
   return { stdout: channel, stderr: channel.stderr, stdin: channel };
 }
 
-// With a pty, as with sshd, stdout and stderr share the terminal and newlines become CRLF.
+// With a pty, as with sshd, stdout and stderr share the terminal and newlines become CRLF. A person is at it
+// (`ssh -t host shutdown`), so a builtin may ask them (shutdown's confirmation), from the keys typed on the channel.
 function ptyIO(channel: ServerChannel): ShellIO {
   const out = ttyOutput(channel);
-  return { stdout: out, stderr: out, stdin: channel, flush: () => flushed(out) };
+  const readSecret = (prompt: string) =>
+    readSecretFrom(
+      (text) => channel.write(text),
+      prompt,
+      (feed) => {
+        channel.on('data', feed);
+        return () => channel.removeListener('data', feed);
+      },
+    );
+  return { stdout: out, stderr: out, stdin: channel, flush: () => flushed(out), readSecret };
 }

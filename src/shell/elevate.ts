@@ -21,7 +21,10 @@ export async function elevate(session: ShellContext, readSecret: ShellIO['readSe
     await record(session, false, 'not allowed for role');
     return no(`role '${role.name}' may not elevate (the config does not give it elevate: true): ask an admin`, 126);
   }
-  if (!readSecret) return no("admin needs an interactive session: connect with 'ssh -t' and run it there", 1);
+  // An exec ends with its command, and its elevation with it: refused before it costs an attempt.
+  if (!readSecret || session.via === 'exec') {
+    return no("admin needs an interactive shell: connect with 'ssh -t HOST' (no command) and run admin there", 1);
+  }
   const started = session.elevation();
   if (!started.ok) {
     await record(session, false, 'locked out');
