@@ -13,7 +13,7 @@ import { noteLine, refusalLine, type Theme } from './format.ts';
 import { appendHistory, loadHistory } from './history-store.ts';
 import { InputLine } from './input-line.ts';
 import type { KeyEvent } from './keys.ts';
-import { createLayout, PANEL_AUTO_WIDTH, showPanel, type Layout } from './layout.ts';
+import { createLayout, PANEL_AUTO_WIDTH, panelView, showPanel, type Layout } from './layout.ts';
 import type { Link } from './link.ts';
 import { OutputPane } from './output-pane.ts';
 import { offerReconnect, reconnect } from './recovery.ts';
@@ -277,12 +277,7 @@ class App implements AppContext {
   #labelPanel(): void {
     const panel = this.layout.panel;
     if (panel.hidden) return;
-    (panel as unknown as { parseContent(): void }).parseContent();
-    const rows = Math.max(1, (panel.height as number) - (panel.iheight as number));
-    const total = panel.getScrollHeight();
-    const first = Math.min(panel.childBase, Math.max(0, total - rows)) + 1;
-    const view = { first, last: Math.min(total, first + rows - 1), total };
-    const label = panelLabel(view, (panel.width as number) - 4);
+    const label = panelLabel(panelView(panel), (panel.width as number) - 4);
     if (label !== this.#panelLabel) panel.setLabel((this.#panelLabel = label));
   }
 

@@ -89,3 +89,12 @@ export function showPanel(layout: Layout, visible: boolean): void {
   layout.panel.width = width;
   layout.output.width = visible ? `100%-${width}` : '100%';
 }
+
+/** Which of the panel's lines show (1-based, of `total`), for its label: a cut-off list then reads as one that scrolls. */
+export function panelView(panel: Widgets.BoxElement): { first: number; last: number; total: number } {
+  (panel as unknown as { parseContent(): void }).parseContent();
+  const rows = Math.max(1, (panel.height as number) - (panel.iheight as number));
+  const total = panel.getScrollHeight();
+  const first = Math.min(panel.childBase, Math.max(0, total - rows)) + 1;
+  return { first, last: Math.min(total, first + rows - 1), total };
+}
