@@ -95,6 +95,23 @@ export async function loginProtocol(
   return { client, p, hello: await p.next((f) => f.type === 'hello') };
 }
 
+/** As loginProtocol, for one test: the connection ends with it; the channel carries the hello. */
+export async function openFor(
+  t: { teardown(fn: () => void): void },
+  s: TestServer,
+  user: 'deploy' | 'boss',
+): Promise<ProtocolChannel & { hello: Frame }> {
+  const { client, p, hello } = await loginProtocol(s, user);
+  t.teardown(() => client.end());
+  return Object.assign(p, { hello });
+}
+
+/** Sends a request frame and resolves with the frame that answers it. */
+export function ask(p: ProtocolChannel, frame: { type: string; id: string; [field: string]: unknown }): Promise<Frame> {
+  p.send(frame);
+  return p.next((f) => f.id === frame.id);
+}
+
 /** Sends a run and resolves with the frame that ends it (its exit or its error). */
 export function runTo(p: ProtocolChannel, id: string, argv: string[], fields: object = {}): Promise<Frame> {
   p.send({ type: 'run', id, argv, ...fields });

@@ -5,22 +5,13 @@ import { parseClientFrame } from '../../src/protocol/client-frames.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openLink } from '../../src/client/ui/link.ts';
-import { loginProtocol, type Frame, type ProtocolChannel } from '../helpers/protocol.ts';
+import { ask, openFor } from '../helpers/protocol.ts';
 import { ADMIN_PASSWORD, serverPerFile, withServer, type TestServer } from '../helpers/server.ts';
 
 const test = serverPerFile();
 type T = ExecutionContext<{ s: TestServer }>;
 
-async function open(t: T, user: 'deploy' | 'boss', s = t.context.s): Promise<ProtocolChannel & { hello: Frame }> {
-  const { client, p, hello } = await loginProtocol(s, user);
-  t.teardown(() => client.end());
-  return Object.assign(p, { hello });
-}
-
-function ask(p: ProtocolChannel, frame: { type: string; id: string; [field: string]: unknown }): Promise<Frame> {
-  p.send(frame);
-  return p.next((f) => f.id === frame.id);
-}
+const open = (t: T, user: 'deploy' | 'boss', s = t.context.s) => openFor(t, s, user);
 
 test('an elevate frame is parsed with its password; one without a password is a bad frame', (t) => {
   t.deepEqual(parseClientFrame('{"type":"elevate","id":"e","password":"pw"}'), {

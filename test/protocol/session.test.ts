@@ -4,24 +4,14 @@ import type { ExecutionContext } from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { opensshArgs } from '../helpers/clients.ts';
-import { loginProtocol, parseFrames, type Frame, type ProtocolChannel } from '../helpers/protocol.ts';
+import { ask, loginProtocol, openFor, parseFrames } from '../helpers/protocol.ts';
 import { serverPerFile, withServer, type TestServer } from '../helpers/server.ts';
 
 // Every test logs in at the same moment: the shared config's maxStartups (200, not the default 10) allows it.
 const test = serverPerFile();
 type T = ExecutionContext<{ s: TestServer }>;
 
-async function open(t: T, user: 'deploy' | 'boss', s = t.context.s): Promise<ProtocolChannel & { hello: Frame }> {
-  const { client, p, hello } = await loginProtocol(s, user);
-  t.teardown(() => client.end());
-  return Object.assign(p, { hello });
-}
-
-/** Sends a request frame and resolves with the frame that answers it. */
-function ask(p: ProtocolChannel, frame: { type: string; id: string; [field: string]: unknown }): Promise<Frame> {
-  p.send(frame);
-  return p.next((f) => f.id === frame.id);
-}
+const open = (t: T, user: 'deploy' | 'boss', s = t.context.s) => openFor(t, s, user);
 
 const running = (args: string) =>
   execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
