@@ -159,7 +159,9 @@ tui('F1 shows the commands this user may run with their rules', async (t) => {
   t.teardown(() => c.term.close());
   await ready(c);
   await c.term.keys('F1');
-  const screen = await c.term.waitFor(/Commands \(F1\)/);
+  // The frame can be drawn a moment before its lines: wait for the lines themselves.
+  const screen = await c.term.waitFor(/│sleep +│\n.*│ {2}no options; operands matching +│/);
+  t.regex(screen, /Commands \(F1\)/);
   t.regex(screen, /│sleep +│\n.*│ {2}no options; operands matching +│\n.*│ {2}\/\[0-9\]\+\/; at most 1 argument +│/);
 });
 
