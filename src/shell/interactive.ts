@@ -31,7 +31,20 @@ export interface InteractiveShell {
 /** Starts the shell loop on a pty channel. */
 export function startInteractiveShell(session: ShellContext, term: Terminal): InteractiveShell {
   const out = ttyOutput(term.channel);
-  const write = (text: string) => void term.channel.write(text);
+  // While the editor takes a slice of keys, what it draws is gathered and written once: one SSH packet per slice, not
+  // one per echo, cursor move or redraw (a flood of Tab Tab Ctrl-L made millions of tiny packets).
+  let drawn: string[] | null = null;
+  const write = (text: string) => (drawn ? void drawn.push(text) : void term.channel.write(text));
+  const feedEditor = (data: Buffer): EditorEvent[] => {
+    drawn = [];
+    try {
+      return editor.feed(data);
+    } finally {
+      const text = drawn.join('');
+      drawn = null;
+      if (text) write(text);
+    }
+  };
   const editor = new LineEditor(write, {
     prompt: promptFor(session),
     columns: term.columns,
@@ -119,7 +132,7 @@ export function startInteractiveShell(session: ShellContext, term: Terminal): In
   const onKeys = (data: Buffer) => {
     if (secret) return secret(data);
     if (running?.stdin && !data.includes(CTRL_C)) return void running.stdin.write(data);
-    pending.push(...editor.feed(data));
+    pending.push(...feedEditor(data));
     drain();
   };
 
