@@ -130,7 +130,7 @@ test('stock OpenSSH opens the subsystem with ssh -s: frames on stdin, frames on 
     { type: 'run', id: 'b', argv: ['id'] },
   ];
   ssh.stdin.end(frames.map((f) => `${JSON.stringify(f)}\n`).join(''));
-  const [code] = await once(ssh, 'exit');
+  const [code] = await once(ssh, 'close'); // 'exit' may come before stdout is read to its end
   t.is(code, 0, err);
   const got = parseFrames(out);
   t.like(got[0], { type: 'hello', user: 'deploy', protocol: 1 });
@@ -151,7 +151,7 @@ test('a subsystem other than keyhole-v1 is refused', async (t) => {
   const { args, env } = opensshArgs(s.port, 'deploy', { privateKey: s.keys.deploy }, s.dir, ['-s']);
   const ssh = spawn('ssh', [...args, 'keyhole-v2'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
   ssh.stdin.end();
-  const [code] = await once(ssh, 'exit');
+  const [code] = await once(ssh, 'close'); // 'exit' may come before stdout is read to its end
   t.not(code, 0);
   await s.waitForAudit((r) => r.event === 'request-refused' && r.request === 'subsystem' && r.detail === 'keyhole-v2');
   t.pass();
