@@ -115,7 +115,7 @@ test('the example health check prints a table for each host', async (t) => {
   );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const [code] = await once(child, 'exit');
+  const [code] = await once(child, 'close'); // after stdout is read to its end
   t.is(code, 1, 'one host is down');
   const lines = out.trim().split('\n');
   t.regex(lines[0]!, /^HOST\s+LOAD/);

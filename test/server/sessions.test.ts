@@ -44,7 +44,7 @@ test('without a pty (ssh -T), lines from stdin run in turn, with no prompt; the 
   ssh.stdout.on('data', (d: Buffer) => (out += d.toString()));
   ssh.stderr.on('data', (d: Buffer) => (err += d.toString()));
   ssh.stdin.end('echo first\nid\necho "last one"\nfalse\n');
-  const [code] = await once(ssh, 'exit');
+  const [code] = await once(ssh, 'close'); // after stdout and stderr are read to their end
   t.is(out, 'first\nlast one\n');
   t.regex(err, /unknown command 'id'/);
   t.is(code, 1);
