@@ -64,8 +64,9 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
     if (opened) return no?.();
     opened = true;
     const channel = ok();
+    const shut = host.session.door();
     channel.on('data', () => host.session.touch());
-    channel.on('close', () => lifetime.abort());
+    channel.on('close', () => (shut(), lifetime.abort()));
     channel.on('error', () => lifetime.abort());
     const signal = AbortSignal.any([host.session.signal, lifetime.signal]);
     const shell = shellContextFor(host.session, host.server, DOORS[door].via, env, signal);
@@ -73,7 +74,7 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
       if (channel.writable) channel.stderr.write(`\r\nkeyhole: ${message}\r\n`);
     });
     channel.once('close', stopNotices);
-    void DOORS[door].serve({ channel, shell, state }, command).then((code) => finish(channel, code));
+    void DOORS[door].serve({ channel, shell, state }, command).then((code) => (finish(channel, code), shut()));
   };
   ssh.on('shell', (ok, no) => open('shell', ok, no));
   ssh.on('exec', (ok, no, info) => open('exec', ok, no, info.command));

@@ -20,6 +20,7 @@ import { loadHostKeys, type HostKey } from './host-keys.ts';
 import { isExempt, Penalties } from './penalties.ts';
 import { SessionRegistry } from './registry.ts';
 import { revokeSessions } from './revoke.ts';
+import type { Session } from './session.ts';
 import { Slots } from './slots.ts';
 import { allIdle, WorkGroup } from './work.ts';
 
@@ -51,6 +52,8 @@ export interface KeyholeServer {
 
 // SIGTERM, then SIGKILL after the runner's 2 s grace: a killed command's exit record follows within this.
 const KILL_RECORD_WAIT_MS = 5_000;
+/** How long a shutdown gives clients that have their exit status to hang up before it disconnects them. */
+const HANG_UP_WAIT_MS = 1_000;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /** Starts listening; rejects with a one-line message when the config or the address cannot be used. */
@@ -166,10 +169,23 @@ async function drain(context: ServerContext, reason: string, options: StartOptio
   gate.server.close();
   for (const s of registry.all()) s.notify(`the server is shutting down (${reason})`);
   await context.busy.idle(context.config().limits.shutdownGraceMs);
+  await leftByThemselves(registry.all(), HANG_UP_WAIT_MS);
   for (const s of registry.all()) s.end('server shut down');
   gate.closeAll();
   await allIdle([context.busy, context.open], KILL_RECORD_WAIT_MS);
   await options.audit.record({ event: 'server-stop', reason }).catch(() => undefined);
+}
+
+// A session with no open door has had its exit status (the `shutdown` line's own, say): its client hangs up by
+// itself within a round trip. Ending it first would send a disconnect on the heels of the channel close, and
+// OpenSSH, reading both at once, exits 255 instead of with the status it was sent. Bounded: `ssh -N` never hangs up.
+async function leftByThemselves(sessions: Iterable<Session>, deadlineMs: number): Promise<void> {
+  const leaving = [...sessions].filter((s) => !s.serving).map((s) => s.gone);
+  if (leaving.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+  await Promise.race([Promise.all(leaving), deadline]);
+  clearTimeout(timer);
 }
 
 // Listens on the configured address; rejects with the listener's error (EADDRINUSE, EACCES).

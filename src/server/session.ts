@@ -45,6 +45,10 @@ export class Session {
   readonly #notifiers = new Set<(message: string) => void>();
   /** Channels with a line or run in progress: a session with one is never idle. */
   readonly #running = new Set<object>();
+  /** Channels whose door (shell, exec, subsystem) is open: their exit status has not been sent yet. */
+  readonly #doors = new Set<object>();
+  readonly #gone: Promise<void>;
+  #markGone!: () => void;
   readonly #idle: IdleWatch;
   readonly #busy: WorkGroup;
   readonly #close: () => void;
@@ -54,6 +58,7 @@ export class Session {
     ({ ip: this.ip, credential: this.credential, clientVersion: this.clientVersion } = init);
     this.#busy = init.busy;
     this.#close = init.close;
+    this.#gone = new Promise((resolve) => (this.#markGone = resolve));
     this.#idle = watchIdle(
       init.idleTimeoutMs,
       () => this.#running.size > 0, // any channel's command, not the last one to set `command`
@@ -101,6 +106,23 @@ export class Session {
     };
   }
 
+  /** Counts a channel's open door until the returned function is called (calling it again does nothing). */
+  door(): () => void {
+    const token = {};
+    this.#doors.add(token);
+    return () => this.#doors.delete(token);
+  }
+
+  /** True while a channel's door is open: something on the session still waits for an exit status. */
+  get serving(): boolean {
+    return this.#doors.size > 0;
+  }
+
+  /** Resolves when the connection has closed. */
+  get gone(): Promise<void> {
+    return this.#gone;
+  }
+
   /** Ends the session: says why, kills its commands and closes its connection. */
   end(reason: string): void {
     this.notify(`session ended: ${reason}`);
@@ -112,6 +134,7 @@ export class Session {
   closed(): void {
     this.#idle.stop();
     this.#lifetime.abort();
+    this.#markGone();
   }
 
   /** The row `sessions` shows. */
