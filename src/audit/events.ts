@@ -31,8 +31,23 @@ export type AuditEvent =
       reason?: string;
       fingerprint?: string;
       keyType?: string;
+      /** The method succeeded but the user's authenticationMethods need more (`reason` names what comes next). */
+      partial?: boolean;
+      /** A certificate login: what the CA vouched for (also on session-start, and in `sessions`). */
+      certificate?: CertificateSummary;
+      /** The line a certificate's force-command or a key's command= confines the session to. */
+      forcedCommand?: string;
     }
-  | { event: 'session-start'; session: string; user: string; role: string; addr: string; client?: string }
+  | {
+      event: 'session-start';
+      session: string;
+      user: string;
+      role: string;
+      addr: string;
+      client?: string;
+      certificate?: CertificateSummary;
+      forcedCommand?: string;
+    }
   | {
       event: 'command';
       session: string;
@@ -104,6 +119,16 @@ export type AuditEvent =
   | { event: 'disconnect'; conn: string; session?: string; user?: string; reason: string; durationMs: number };
 
 /** Which door a command came in by: the pty/plain shell, an exec request, or the automation protocol. */
+/** A user certificate as the audit and `sessions` name it; the serial is a decimal string (it is a uint64). */
+export interface CertificateSummary {
+  readonly keyId: string;
+  readonly serial: string;
+  /** The CA key's SHA256 fingerprint. */
+  readonly ca: string;
+  readonly principal: string;
+  readonly extensions: readonly string[];
+}
+
 export type Via = 'shell' | 'exec' | 'protocol';
 
 /** An event as a sink takes it: with the server run that wrote it (`stampedAudit`), when a server wrote it. */

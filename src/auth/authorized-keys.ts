@@ -1,8 +1,11 @@
 // OpenSSH authorized_keys files (man sshd, AUTHORIZED_KEYS FILE FORMAT): parsed once at config load into keys that
 // public-key auth matches against. A line Keyhole cannot honour exactly (unknown type, an option it does not enforce)
-// is an error naming the file and line, never silently accepted or silently relaxed.
+// is an error naming the file and line, never silently accepted or silently relaxed. Options: key-options.ts.
 import { constantTimeEqual } from '../ssh/constant-time.ts';
 import { fingerprintSha256 } from '../ssh/fingerprint.ts';
+import { printable as visible } from '../line/printable.ts';
+import { DEFAULT_KEY_OPTIONS, hostNote, parseKeyOptions, refusedOptionNames, type KeyOptions } from './key-options.ts';
+import { matchAddressList } from './patterns.ts';
 
 export interface AuthorizedKey {
   /** The key type, as in the file and inside the blob (`ssh-ed25519`, `ssh-rsa`, ...). */
@@ -10,8 +13,20 @@ export interface AuthorizedKey {
   /** The decoded public key blob, as the client sends it during auth. */
   blob: Buffer;
   comment: string;
-  /** Options exactly as written (`from="10.0.0.1"`, `no-pty`); only harmless ones survive loading. */
+  /** Options exactly as written (`from="10.0.0.1"`, `no-pty`); only ones Keyhole honours survive loading. */
   options: string[];
+  /** from="pattern-list": the client's address must match (matchAddressList === 1). */
+  readonly from: string | null;
+  /** expiry-time="YYYYMMDD[HHMM[SS]][Z]": the key is refused at and after this instant (local time unless Z, as sshd). */
+  readonly expiresAt: Date | null;
+  /** command="...": the forced command line (backslash-escaped quotes undone as sshd does). */
+  readonly command: string | null;
+  /** cert-authority: the line is a CA trusted for this user's certificates, not a key to log in with. */
+  readonly certAuthority: boolean;
+  /** principals="a,b" (only with cert-authority): names accepted in the certificate instead of the user name. */
+  readonly principals: readonly string[] | null;
+  /** False for no-pty, or restrict without a later pty. */
+  readonly ptyAllowed: boolean;
   /** `SHA256:...`, as `ssh-keygen -lf` prints it. */
   fingerprint: string;
   source: string;
@@ -26,16 +41,6 @@ const SUPPORTED_TYPES = new Set([
   'ssh-rsa',
 ]);
 const SECURITY_KEY_TYPES = new Set(['sk-ssh-ed25519@openssh.com', 'sk-ecdsa-sha2-nistp256@openssh.com']);
-// Options that only take something away which Keyhole never grants (forwarding, user rc). `no-pty` and `restrict`
-// forbid a pty: the server honours that through `forbidsPty`.
-const HARMLESS_OPTIONS = new Set([
-  'no-pty',
-  'no-port-forwarding',
-  'no-agent-forwarding',
-  'no-x11-forwarding',
-  'no-user-rc',
-  'restrict',
-]);
 // Bytes of the uncompressed point (0x04 || X || Y) for each ECDSA curve.
 const EC_POINT_BYTES: Record<string, number> = { nistp256: 65, nistp384: 97, nistp521: 133 };
 const MIN_RSA_BITS = 1024;
@@ -58,24 +63,51 @@ export function parseAuthorizedKeys(text: string, source: string): { keys: Autho
   return { keys, errors };
 }
 
-// Options we do not enforce; a key carrying any of them is refused at load rather than loaded without its restriction.
+// Options Keyhole refuses (by name: `environment=`, `tunnel=`, unknown ones); a line with any of them does not load.
 export function unsupportedOptions(key: Pick<AuthorizedKey, 'options'>): string[] {
-  return key.options.map(optionName).filter((name) => !HARMLESS_OPTIONS.has(name.toLowerCase()));
+  return refusedOptionNames(key.options);
 }
 
-// Whether the key's options forbid a pty (`no-pty`, or `restrict`), so the server must refuse pty-req for it.
-export function forbidsPty(key: Pick<AuthorizedKey, 'options'>): boolean {
-  return key.options.some((option) => ['no-pty', 'restrict'].includes(option.toLowerCase()));
+// Whether the key's options forbid a pty (`no-pty`, or `restrict` without a later `pty`): the server refuses pty-req.
+export function forbidsPty(key: Pick<AuthorizedKey, 'ptyAllowed'>): boolean {
+  return !key.ptyAllowed;
+}
+
+/** Why this key may not be used now from this address (from=, expiry-time=), or null. Reasons like "key expired at 2026-01-01T00:00:00Z (expiry-time)" / "address 127.0.0.2 not allowed by from=\"127.0.0.1\"". */
+export function keyOptionRefusal(key: AuthorizedKey, at: { ip: string; now: Date }): string | null {
+  // The same order as sshd (auth_authorise_keyopts): expiry first, then the source address.
+  if (key.expiresAt !== null && at.now.getTime() >= key.expiresAt.getTime()) {
+    return `key expired at ${key.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')} (expiry-time)`;
+  }
+  if (key.from !== null) {
+    const match = matchAddressList(at.ip, key.from);
+    if (match === 1) return null;
+    const why = match === -1 ? ' (a negated entry matches it)' : match === -2 ? ' (the list is malformed)' : '';
+    return `address ${visible(at.ip)} not allowed by from="${visible(key.from)}"${why}${hostNote(key.from)}`;
+  }
+  return null;
 }
 
 // Find the authorized key with this blob, comparing against every candidate in constant time (no early exit).
-// `algo` is the client's algorithm name: RSA keys may sign as ssh-rsa, rsa-sha2-256 or rsa-sha2-512.
+// `algo` is the client's algorithm name: RSA keys may sign as ssh-rsa, rsa-sha2-256 or rsa-sha2-512. cert-authority
+// lines are never found: they vouch for certificates, they are not keys to log in with.
 export function findKey(keys: readonly AuthorizedKey[], algo: string, blob: Buffer): AuthorizedKey | undefined {
-  let found: AuthorizedKey | undefined;
+  return findKeys(keys, algo, blob)[0];
+}
+
+// Every line with this blob, in file order. sshd tries each in turn and takes the first whose options (from=,
+// expiry-time=) let it in, so a caller that wants that behaviour walks this list with keyOptionRefusal.
+export function findKeys(keys: readonly AuthorizedKey[], algo: string, blob: Buffer): AuthorizedKey[] {
+  const found: AuthorizedKey[] = [];
   for (const key of keys) {
-    if (constantTimeEqual(key.blob, blob) && found === undefined) found = key;
+    if (constantTimeEqual(key.blob, blob) && !key.certAuthority && algoFitsKey(algo, key.type)) found.push(key);
   }
-  return found && algoFitsKey(algo, found.type) ? found : undefined;
+  return found;
+}
+
+/** The cert-authority lines: CAs whose certificates this user may log in with (with the lines' own options). */
+export function certificateAuthorities(keys: readonly AuthorizedKey[]): AuthorizedKey[] {
+  return keys.filter((key) => key.certAuthority);
 }
 
 // Whether a signature algorithm name can belong to a key of this type.
@@ -90,22 +122,20 @@ function parseLine(raw: string): LineResult {
   if (line === '' || line.startsWith('#')) return null;
   const first = splitField(line);
   if (first === null) return { error: 'unterminated quote in the options' };
-  if (isKnownType(first.field)) return parseKey(line, []);
+  if (isKnownType(first.field)) return parseKey(line, [], DEFAULT_KEY_OPTIONS);
   // Not a key type, so (as sshd does) read the first field as options and expect the key after it.
   const rest = first.rest.trimStart();
   const next = splitField(rest);
   if (next === null || !isKnownType(next.field)) return { error: unrecognisedLine(line, rest) };
   const options = splitOptions(first.field);
   if (options.includes('')) return { error: 'empty option in the options field (check the commas)' };
-  const unsupported = unsupportedOptions({ options });
-  if (unsupported.length > 0) {
-    return { error: `option '${unsupported[0]}' is not supported yet; remove it or the key` };
-  }
-  return parseKey(rest, options);
+  const parsed = parseKeyOptions(options);
+  if ('error' in parsed) return parsed;
+  return parseKey(rest, options, parsed.options);
 }
 
 // `TYPE BASE64 [COMMENT]` with a type already known to be recognised.
-function parseKey(text: string, options: string[]): LineResult {
+function parseKey(text: string, options: string[], typed: KeyOptions): LineResult {
   const [, type = '', data = '', comment = ''] = /^(\S+)(?:[ \t]+(\S+))?(?:[ \t]+(.*))?$/.exec(text) ?? [];
   if (SECURITY_KEY_TYPES.has(type)) {
     return { error: `security-key type '${type}' is not supported by the server; the key is skipped` };
@@ -115,7 +145,7 @@ function parseKey(text: string, options: string[]): LineResult {
   const blob = Buffer.from(data, 'base64');
   const problem = blobProblem(type, blob);
   if (problem) return { error: problem };
-  return { key: { type, blob, comment, options, fingerprint: fingerprintSha256(blob) } };
+  return { key: { type, blob, comment, options, ...typed, fingerprint: fingerprintSha256(blob) } };
 }
 
 // Why a decoded blob does not hold a well-formed key of the declared type, or null.
@@ -185,12 +215,6 @@ function splitOptions(field: string): string[] {
     }
   }
   return options;
-}
-
-// `from="..."` -> `from=`, `no-pty` -> `no-pty`: how errors name an option.
-function optionName(option: string): string {
-  const eq = option.indexOf('=');
-  return eq < 0 ? option : option.slice(0, eq + 1);
 }
 
 function isKnownType(word: string): boolean {

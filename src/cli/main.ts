@@ -15,7 +15,8 @@ const program = new Command('keyhole')
 // The options `exec` and `connect` share (ClientCliOptions); `noTarget` words -p and -l for one target or several.
 function withClientOptions(command: Command, noTarget: string): Command {
   return command
-    .option('-i, --identity <file>', 'private key file')
+    .option('-i, --identity <file>', 'private key file (its certificate FILE-cert.pub is used too if it exists)')
+    .option('--certificate <file>', "the -i key's certificate instead of FILE-cert.pub (ssh's CertificateFile)")
     .option('-p, --port <port>', `port ${noTarget} (default 2222)`)
     .option('-l, --login <user>', `user ${noTarget} (default: your login name)`)
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
@@ -55,6 +56,17 @@ program
   .action(async (opts: { allowShort?: boolean }) => {
     const { hashPasswordCommand } = await import('./hash-password.ts');
     await hashPasswordCommand({ allowShort: opts.allowShort === true });
+  });
+
+program
+  .command('totp-enroll')
+  .description('make a TOTP secret for USER in the totp.secrets file; print it, its otpauth:// URI and a QR code')
+  .argument('<user>', 'the Keyhole user')
+  .requiredOption('-c, --config <file>', 'YAML config file')
+  .option('--host <name>', "the host in the authenticator app's label USER@HOST (default: this machine's name)")
+  .action(async (user: string, opts: { config: string; host?: string }) => {
+    const { totpEnrollCommand } = await import('./totp-enroll.ts');
+    totpEnrollCommand(opts.config, user, { host: opts.host });
   });
 
 program

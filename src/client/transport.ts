@@ -1,5 +1,6 @@
 // The client's SSH connection (ssh2): host key checked against known_hosts like OpenSSH's StrictHostKeyChecking,
-// then key, agent or password auth. Failures become typed errors with a one-line reason.
+// then key (and its OpenSSH certificate), agent or password auth. Failures become typed errors with a one-line reason.
+import { createPublicKey } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,10 @@ import ssh2, {
 import { fingerprintSha256 } from '../ssh/fingerprint.ts';
 import { ALGORITHMS } from '../ssh/algorithms.ts';
 import { AuthenticationError, ConnectionError, HostKeyError, KeyholeError } from './errors.ts';
+import { loadIdentity, type Identity } from './identity.ts';
 import { hostToken, knownHostsLine, parseKnownHosts, verifyHostKey } from './known-hosts.ts';
+
+const { utils } = ssh2; // ssh2 is CommonJS: its named exports are not visible to ESM imports
 
 export const DEFAULT_PORT = 2222;
 const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
@@ -33,6 +37,12 @@ export interface ConnectOptions {
   readonly privateKey?: string | Buffer;
   readonly privateKeyPath?: string;
   readonly passphrase?: string;
+  /**
+   * The key's OpenSSH user certificate (the text of KEY-cert.pub), or read from `certificatePath`; by default
+   * `privateKeyPath` + `-cert.pub` if that file exists, as ssh does. The key is offered first, then the certificate.
+   */
+  readonly certificate?: string | Buffer;
+  readonly certificatePath?: string;
   /** An ssh-agent socket; `true` means $SSH_AUTH_SOCK. */
   readonly agent?: string | boolean;
   /** A password, or a function asked for one only when the server wants it (a prompt). */
@@ -125,10 +135,19 @@ function checkHostKey(opts: ConnectOptions, port: number, key: Buffer): HostKeyE
 // Offers each configured credential once, in OpenSSH's order: key, agent, then password (asked for only now).
 function authMethods(opts: ConnectOptions) {
   const queue: (() => Promise<unknown>)[] = [];
-  const key = opts.privateKey ?? (opts.privateKeyPath ? readFileSync(opts.privateKeyPath) : undefined);
+  const identity = loadIdentity(opts);
   const agent = opts.agent === true ? process.env.SSH_AUTH_SOCK : opts.agent || undefined;
-  const { username } = opts;
-  if (key) queue.push(async () => ({ type: 'publickey', username, key, passphrase: opts.passphrase }));
+  const { username, passphrase } = opts;
+  if (identity) {
+    const { key, certificate } = identity;
+    queue.push(async () => ({ type: 'publickey', username, key, passphrase }));
+    if (certificate !== undefined) {
+      const problem = certificateProblem(identity, passphrase);
+      if (problem !== null) throw new ConnectionError('connect_failed', problem);
+      // ssh2's `certificate` comes from patches/ssh2+1.17.0.patch (applied on install by scripts/patch-ssh2.mjs).
+      queue.push(async () => ({ type: 'publickey', username, key, passphrase, certificate }));
+    }
+  }
   if (agent) queue.push(async () => ({ type: 'agent', username, agent }));
   if (opts.password !== undefined) {
     queue.push(async () => {
@@ -141,6 +160,28 @@ function authMethods(opts: ConnectOptions) {
     if (!method) return next(false as never);
     void method().then((m) => next(m as never));
   };
+}
+
+// Why the certificate cannot be used with the key, or null. Also notices an ssh2 without the certificate patch: that
+// one misreads a certificate (its nonce taken for the key) instead of keeping the certificate's own blob.
+function certificateProblem(identity: Identity, passphrase: string | undefined): string | null {
+  const name = identity.certificateName ?? 'the certificate';
+  const text = identity.certificate ?? '';
+  const cert = utils.parseKey(text);
+  const fields = text.trim().split(/\s+/);
+  if (cert instanceof Error || !/-cert-v01@openssh\.com$/.test(fields[0] ?? '')) {
+    return `${name} is not an OpenSSH certificate (see it with ssh-keygen -L -f FILE)`;
+  }
+  if (!cert.getPublicSSH().equals(Buffer.from(fields[1] ?? '', 'base64'))) {
+    return `this ssh2 cannot log in with certificates (patches/ssh2+1.17.0.patch is not applied): allow keyhole's install scripts (npm install-scripts approve keyhole) and reinstall, or run node node_modules/keyhole/scripts/patch-ssh2.mjs`;
+  }
+  const key = utils.parseKey(identity.key, passphrase);
+  if (key instanceof Error) return null; // encrypted and no passphrase: ssh2 skips the key and says so
+  const spki = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' });
+  if (!spki(cert.getPublicPEM()).equals(spki(key.getPublicPEM()))) {
+    return `${name} certifies another key than ${identity.keyName}: give the certificate that ssh-keygen -s made from its .pub`;
+  }
+  return null;
 }
 
 function classify(err: Error & { level?: string; code?: string }, host: string, port: number): KeyholeError {

@@ -16,6 +16,8 @@ export function resolveUsers(
   roles: ReadonlyMap<string, RoleSpec>,
   baseDir: string,
   problems: Problems,
+  /** Certificates from trustedUserCAKeys can log in: a user needs no password or key of its own. */
+  certificatesTrusted = false,
 ): Map<string, UserSpec> {
   const users = new Map<string, UserSpec>();
   for (const [name, spec] of Object.entries(raw)) {
@@ -27,13 +29,14 @@ export function resolveUsers(
       });
     if (spec.password !== undefined) checkHash(spec.password, [...at, 'password'], problems);
     const authorizedKeys = readKeys(spec.authorizedKeys, baseDir, [...at, 'authorizedKeys'], problems);
-    if (spec.password === undefined && spec.authorizedKeys === undefined) {
+    if (spec.password === undefined && spec.authorizedKeys === undefined && !certificatesTrusted) {
       problems.push({
         path: at,
-        message: 'has neither password nor authorizedKeys: give one, or the user cannot log in',
+        message: 'has neither password nor authorizedKeys (nor trustedUserCAKeys): give one, or the user cannot log in',
       });
     }
-    users.set(name, { name, role: spec.role, passwordHash: spec.password, authorizedKeys });
+    const principals = spec.principals ?? null;
+    users.set(name, { name, role: spec.role, passwordHash: spec.password, authorizedKeys, principals });
   }
   return users;
 }
@@ -44,8 +47,13 @@ export function checkHash(hash: string, at: At, problems: Problems): void {
   if (problem !== null) problems.push({ path: at, message: problem });
 }
 
-// authorizedKeys is a file (OpenSSH format) or a list of key lines; every line is parsed now so a typo fails the load.
-function readKeys(value: string | string[] | undefined, baseDir: string, at: At, problems: Problems): AuthorizedKey[] {
+/** A file (authorized_keys format) or a list of key lines, every line parsed now so that a typo fails the load. */
+export function readKeys(
+  value: string | string[] | undefined,
+  baseDir: string,
+  at: At,
+  problems: Problems,
+): AuthorizedKey[] {
   if (value === undefined) return [];
   let text: string;
   let source: string;

@@ -8,7 +8,11 @@ import { DEFAULT_ACCEPT_ENV, DEFAULT_ENV, DEFAULT_HOST_KEY, DEFAULT_LISTEN } fro
 import { resolveCommands } from './resolve-commands.ts';
 import { resolveLimits } from './resolve-limits.ts';
 import { resolveRoles } from './resolve-roles.ts';
+import { resolveTrustedCAs } from './resolve-trust.ts';
+import { resolveRevokedKeys } from './resolve-revocation.ts';
 import { checkHash, resolveUsers } from './resolve-users.ts';
+import { withAuthMethods } from './resolve-auth-methods.ts';
+import { resolveTotp } from './resolve-totp.ts';
 import { resolvePenalties } from './penalties.ts';
 import { implicitRunAsWarning, resolveRunAs } from './run-as.ts';
 import { confinementWarning, resolveConfinement } from './confinement.ts';
@@ -28,7 +32,11 @@ export function resolveConfig(
   // Roles are checked against the commands and users against the roles: the order matters.
   const commands = resolveCommands(raw.commands, env.PATH ?? DEFAULT_ENV.PATH!, problems);
   const roles = resolveRoles(raw.roles, commands, problems);
-  const users = resolveUsers(raw.users, roles, baseDir, problems);
+  const trustedUserCAs = resolveTrustedCAs(raw.trustedUserCAKeys, baseDir, problems);
+  const revokedKeys = resolveRevokedKeys(raw.revokedKeys, baseDir, problems);
+  const users = resolveUsers(raw.users, roles, baseDir, problems, trustedUserCAs.length > 0);
+  const totp = resolveTotp(raw.totp, baseDir, problems);
+  const auth = withAuthMethods(users, raw, totp, source, problems); // authenticationMethods, TOTP secrets
   const limits = resolveLimits(raw.limits ?? {}, problems);
   const adminPasswordHash = raw.adminPassword;
   if (adminPasswordHash !== undefined) checkHash(adminPasswordHash, ['adminPassword'], problems);
@@ -46,7 +54,10 @@ export function resolveConfig(
     adminPasswordHash,
     audit: { file: raw.audit?.file === undefined ? undefined : path.resolve(baseDir, raw.audit.file) },
     limits,
-    users,
+    users: auth.users,
+    totp,
+    trustedUserCAs,
+    revokedKeys,
     roles,
     commands,
     env,
@@ -55,7 +66,7 @@ export function resolveConfig(
     penalties,
     runAs,
     confinement,
-    warnings: [implicitRunAsWarning(raw.runAs, runAs), confinementWarning(confinement)].filter(
+    warnings: [implicitRunAsWarning(raw.runAs, runAs), confinementWarning(confinement), ...auth.warnings].filter(
       (w): w is string => w !== null,
     ),
     demoCredentials: false,

@@ -1,6 +1,7 @@
 // The shape of keyhole.yaml as written by people, checked with zod. Meaning (roles that exist, programs that run,
 // hashes that parse) is checked afterwards in resolve.ts; this file only says which fields exist and their types.
 import { z } from 'zod';
+import { AUTH_METHODS } from '../auth/methods.ts';
 
 const name = z
   .string()
@@ -12,6 +13,13 @@ const name = z
 const duration = z.union([z.string(), z.number()], { error: 'must be a duration such as 30s, 5m or 500ms' });
 const size = z.union([z.string(), z.number()], { error: 'must be a size such as 65536, 512KiB or 10MiB' });
 const stringList = z.array(z.string());
+// sshd's AuthenticationMethods (config/resolve-auth-methods.ts): one chain [publickey, keyboard-interactive], all of
+// them in order, or alternatives as a list of chains [[publickey, keyboard-interactive], [password, keyboard-interactive]].
+const authMethod = z.enum(AUTH_METHODS);
+const authenticationMethods = z.union([z.array(authMethod).min(1), z.array(z.array(authMethod).min(1)).min(1)], {
+  error:
+    'must be a list of methods (publickey, password, keyboard-interactive) such as [publickey, keyboard-interactive], or a list of such lists',
+});
 
 const limits = z.strictObject({
   commandTimeout: duration.optional(),
@@ -68,7 +76,10 @@ const runAs = z.union(
 const user = z.strictObject({
   password: z.string().optional(),
   authorizedKeys: z.union([z.string(), stringList], { error: 'must be a file name or a list of key lines' }).optional(),
+  // The names a certificate from a trustedUserCAKeys CA may carry for this user (sshd's AuthorizedPrincipalsFile).
+  principals: z.array(z.string().min(1).max(256)).min(1).max(256).optional(),
   role: name,
+  authenticationMethods: authenticationMethods.optional(),
 });
 
 const role = z.strictObject({
@@ -76,6 +87,7 @@ const role = z.strictObject({
   inherits: z.array(name).optional(),
   admin: z.boolean().optional(),
   elevate: z.boolean().optional(),
+  authenticationMethods: authenticationMethods.optional(),
 });
 
 const command = z.strictObject({
@@ -112,7 +124,12 @@ export const rawConfigSchema = z.strictObject({
     .optional(),
   hostKeys: stringList.optional(),
   adminPassword: z.string().optional(),
+  trustedUserCAKeys: z
+    .union([z.string(), stringList], { error: 'must be a file name or a list of CA key lines' })
+    .optional(),
+  revokedKeys: z.string().min(1).optional(), // sshd's RevokedKeys: a KRL or a list of keys (resolve-revocation.ts)
   audit: z.strictObject({ file: z.string().min(1).optional() }).optional(),
+  totp: z.strictObject({ secrets: z.string().min(1) }).optional(), // the file of TOTP secrets (mode 0600)
   limits: limits.optional(),
   penalties: penalties.optional(),
   runAs: runAs.optional(),

@@ -1,6 +1,8 @@
 // The resolved configuration: what the rest of Keyhole reads once `load` has validated a YAML file or the embedded
 // default. Every path here is absolute and every program has been resolved, so nothing downstream re-checks.
 import type { AuthorizedKey } from '../auth/authorized-keys.ts';
+import type { AuthChain } from '../auth/methods.ts';
+import type { RevokedKeys } from '../auth/revocation.ts';
 
 /** One problem found in a config: where (the field's path) and what. */
 export interface ConfigProblem {
@@ -94,6 +96,17 @@ export interface UserSpec {
   readonly passwordHash?: string;
   /** Parsed OpenSSH authorized_keys entries (from a file or inline), when key login is allowed. */
   readonly authorizedKeys: readonly AuthorizedKey[];
+  /** Names a certificate from a trusted CA may carry for this user; null: the user name itself. */
+  readonly principals: readonly string[] | null;
+  /** sshd's AuthenticationMethods, from the user or else its role: alternatives, each a chain of methods that must
+   * all succeed in order. Absent: DEFAULT_CHAINS (publickey or password, either alone). */
+  readonly authenticationMethods?: readonly AuthChain[];
+}
+
+/** `totp:`: the secrets file and the secrets it held when the config loaded (never audited, logged or printed). */
+export interface TotpSecrets {
+  readonly file: string;
+  readonly secrets: ReadonlyMap<string, Buffer>;
 }
 
 /** OpenSSH's MaxStartups: from `start` unauthenticated connections refuse rate%, rising linearly to 100% at `full`. */
@@ -175,8 +188,14 @@ export interface Config {
   readonly audit: { readonly file?: string };
   readonly limits: Limits;
   readonly users: ReadonlyMap<string, UserSpec>;
+  /** CAs whose user certificates log in (`trustedUserCAKeys`), for every user. */
+  readonly trustedUserCAs: readonly AuthorizedKey[];
+  /** Keys and certificates refused though authorized (`revokedKeys`, sshd's RevokedKeys); NOTHING_REVOKED if none. */
+  readonly revokedKeys: RevokedKeys;
   readonly roles: ReadonlyMap<string, RoleSpec>;
   readonly commands: ReadonlyMap<string, CommandSpec>;
+  /** The TOTP secrets for keyboard-interactive (`totp.secrets`); absent when the config names no file. */
+  readonly totp?: TotpSecrets;
   /** Environment given to every child (PATH, LANG, ...). */
   readonly env: Readonly<Record<string, string>>;
   /** Names of client `env` requests that are honoured (exact names, or prefixes ending in `*` such as `LC_*`). */

@@ -30,6 +30,9 @@ export async function adminFrame(session: ShellContext, frame: AdminFrame): Prom
       since: s.since.toISOString(),
       idleMs: now - s.lastActivity.getTime(),
       command: s.command,
+      ...(s.certificate && {
+        certificate: { keyId: s.certificate.keyId, serial: s.certificate.serial, ca: s.certificate.ca },
+      }),
     }));
     return { type: 'sessions', id, sessions };
   }

@@ -86,6 +86,8 @@ export interface SessionInfo {
   since: string;
   idleMs: number;
   command: string | null;
+  /** Present when the session logged in with a user certificate: its key id, serial (decimal) and CA fingerprint. */
+  certificate?: { keyId: string; serial: string; ca: string };
 }
 
 export interface HelloLimits {

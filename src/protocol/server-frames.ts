@@ -60,6 +60,7 @@ const SESSION = shape({
   since: text,
   idleMs: integer,
   command: nullable(text),
+  certificate: optional(shape({ keyId: text, serial: text, ca: text })),
 });
 const OUTPUT: Fields<'stdout'> = { id: frameId, data: base64 };
 

@@ -60,8 +60,16 @@ export function serveSessionChannel(accept: AcceptSession, host: ChannelHost): v
   }
 
   // The one place a door opens: at most one per channel, then the door runs until its exit status is sent.
-  const open = (door: DoorName, ok: () => ServerChannel, no: (() => void) | undefined, command = '') => {
+  const open = (asked: DoorName, ok: () => ServerChannel, no: (() => void) | undefined, requested = '') => {
     if (opened) return no?.();
+    // A certificate's force-command or a key's command= confines the login to one line, which still goes through the
+    // policy: whatever the client asked for (a shell, another command) runs that line, as with sshd. The protocol
+    // subsystem would let it choose its own runs, so it is refused.
+    const forced = host.session.forcedCommand;
+    if (forced !== null && asked === 'subsystem')
+      return (host.refused('subsystem', 'login is confined to a forced command'), no?.());
+    const door: DoorName = forced === null ? asked : 'exec';
+    const command = forced ?? requested;
     opened = true;
     const channel = ok();
     const shut = host.session.door();

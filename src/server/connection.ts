@@ -87,13 +87,17 @@ class ClientConnection {
       credential: this.#login.credential,
       clientVersion: this.#clientVersion,
       idleTimeoutMs: server.config().limits.idleTimeoutMs,
+      forcedCommand: this.#login.grant?.forcedCommand ?? null,
+      certificate: this.#login.grant?.certificate ?? null,
       busy: server.busy,
       close: () => client.end(),
     });
     this.#session = session;
     server.registry.add(session);
     const start = { event: 'session-start', session: session.id, user, role, addr: this.#peer.addr } as const;
-    void server.audit.record({ ...start, client: this.#clientVersion }).catch(() => undefined);
+    const { certificate, forcedCommand } = session;
+    const granted = { certificate: certificate ?? undefined, forcedCommand: forcedCommand ?? undefined };
+    void server.audit.record({ ...start, client: this.#clientVersion, ...granted }).catch(() => undefined);
   }
 
   // A session channel, within limits.maxChannelsPerConnection (OpenSSH MaxSessions) and never on an ended session

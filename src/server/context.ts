@@ -1,6 +1,7 @@
 // What every connection of one server shares (assembled once, in server.ts), and the shell's view of a session built
 // from it for each channel.
 import type { Audit } from '../audit/audit.ts';
+import type { UsedCodes } from '../auth/totp.ts';
 import type { Via } from '../audit/events.ts';
 import { SessionAudit, sessionAuditOf } from '../audit/session-audit.ts';
 import type { Config } from '../config/types.ts';
@@ -34,6 +35,8 @@ export interface ServerContext {
   readonly elevation: ElevationAttempts;
   /** Commands running now, per user across all their sessions (limits.maxCommandsPerUser). */
   readonly commands: Slots;
+  /** The TOTP step last accepted per user: a code opens one login only (server/second-factor.ts). */
+  readonly usedCodes: UsedCodes;
 }
 
 /** The shell's view of `session` for one channel (one door), with what the client asked for in `env`. */
@@ -46,7 +49,12 @@ export function shellContextFor(
 ): ShellContext {
   // A user removed by a reload keeps the identity they logged in with until the session ends (or is revoked).
   const userNow = () =>
-    server.config().users.get(session.user) ?? { name: session.user, role: session.role, authorizedKeys: [] };
+    server.config().users.get(session.user) ?? {
+      name: session.user,
+      role: session.role,
+      authorizedKeys: [],
+      principals: null,
+    };
   return {
     id: session.id,
     get user() {

@@ -2,11 +2,13 @@
 // maxAuthTries and the source's penalties, and the session limits checked before a login is accepted.
 import type { AuthContext, AuthenticationType } from 'ssh2';
 import { forbidsPty } from '../auth/authorized-keys.ts';
-import { authenticate } from './authenticate.ts';
+import { authenticate, type Grant } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
+import { AuthSteps } from './second-factor.ts';
 import type { Credential } from './session.ts';
 
-const METHODS: AuthenticationType[] = ['publickey', 'password'];
+// Every method served: the answer when a request fails unexpectedly (a connection's own list comes from AuthSteps).
+const METHODS: AuthenticationType[] = ['publickey', 'password', 'keyboard-interactive'];
 
 /** Who the connection is, as the transport knows it before any login. */
 export interface Peer {
@@ -21,9 +23,13 @@ export class Login {
   user: string | null = null;
   /** False when the key used carries `no-pty` or `restrict`. */
   ptyAllowed = true;
+  /** What the accepted login was granted beyond its role (a forced command, the certificate it used). */
+  grant: Grant | null = null;
   /** How the accepted login authenticated, so that a reload can check it still would. */
   credential: Credential | null = null;
   #failures = 0;
+  /** Methods chained by authenticationMethods (a key, then a TOTP code): server/second-factor.ts. */
+  readonly #steps = new AuthSteps();
 
   constructor(
     private readonly server: ServerContext,
@@ -44,24 +50,30 @@ export class Login {
     const { server, peer } = this;
     // One password check (scrypt) at a time per source, so that a guessing source cannot delay other sources' logins.
     const turn = ctx.method === 'password' ? await server.gate.passwordTurn(peer.ip) : () => undefined;
-    const outcome = await authenticate(ctx, server.config()).finally(turn);
+    const check = () => authenticate(ctx, server.config(), { ip: peer.ip, now: new Date() }).finally(turn);
+    const outcome = await this.#steps.decide(ctx, server, peer, check);
+    if (outcome.kind === 'answered') return; // a partial success, or a keyboard-interactive probe refused quietly
     if (outcome.kind === 'key-ok') return ctx.accept();
     const base = { event: 'auth', conn: peer.conn, addr: peer.addr, user: ctx.username, method: ctx.method } as const;
     const key = { fingerprint: outcome.fingerprint, keyType: outcome.keyType };
     if (outcome.kind === 'accept') {
       const full = this.#sessionLimitReached(ctx.username);
-      await server.audit.record({ ...base, ...key, ok: !full, reason: full ?? undefined });
-      if (full) return ctx.reject(METHODS);
+      const { certificate, forcedCommand } = outcome.grant ?? {};
+      const granted = { certificate, forcedCommand: forcedCommand ?? undefined };
+      await server.audit.record({ ...base, ...key, ...granted, ok: !full, reason: full ?? undefined });
+      if (full) return ctx.reject(this.#steps.methodsLeft(server.config()));
       this.user = ctx.username;
-      this.ptyAllowed = !(outcome.key && forbidsPty(outcome.key)); // authorized_keys `no-pty` / `restrict`
-      this.credential = credentialOf(ctx, outcome.user.passwordHash);
+      // authorized_keys `no-pty` / `restrict`, a certificate without permit-pty
+      this.ptyAllowed = outcome.grant ? outcome.grant.ptyAllowed : !(outcome.key && forbidsPty(outcome.key));
+      this.grant = outcome.grant ?? null;
+      this.credential = credentialOf(this.#steps.credentialContext(ctx), outcome.user.passwordHash);
       return ctx.accept();
     }
     if (outcome.kind === 'reject' && ctx.method !== 'none') {
       await server.audit.record({ ...base, ...key, ok: false, reason: outcome.reason });
     }
     if (outcome.counts) server.gate.failed(peer.ip, peer.port);
-    ctx.reject(METHODS);
+    ctx.reject(this.#steps.methodsLeft(server.config()));
     if (outcome.counts && ++this.#failures >= server.config().limits.maxAuthTries) {
       server.log.log('info', 'too many authentication failures', {
         conn: peer.conn,

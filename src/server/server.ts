@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import os from 'node:os';
 import ssh2 from 'ssh2';
 import { stampedAudit, type Audit } from '../audit/audit.ts';
+import { UsedCodes } from '../auth/totp.ts';
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import type { SessionControl } from '../shell/control.ts';
@@ -98,6 +99,7 @@ export async function startServer(initial: Config, started: StartOptions): Promi
     hostname: os.hostname(),
     elevation: new ElevationAttempts(() => config.limits),
     commands: new Slots(),
+    usedCodes: new UsedCodes(), // kept across reloads: a new config must not make a used code fresh again
   };
   const ssh = sshServer(hostKeys, config, context);
   const address = await listen(context.gate, config.listen, options.log);

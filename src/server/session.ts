@@ -1,5 +1,6 @@
 // One live session, from a successful login until its connection closes: who it is, what it runs now, the lifetime
 // that kills its commands, the notices it receives, and the idle watch. The registry lists these; channels receive one.
+import type { CertificateSummary } from '../audit/events.ts';
 import type { SessionSummary } from '../shell/control.ts';
 import { watchIdle, type IdleWatch } from './idle.ts';
 import { Slots } from './slots.ts';
@@ -20,6 +21,10 @@ export interface SessionInit {
   readonly credential: Credential | null;
   readonly clientVersion: string;
   readonly idleTimeoutMs: number;
+  /** The one line this login may run (a certificate's force-command, a key's command=), or null. */
+  readonly forcedCommand: string | null;
+  /** The certificate the login used, for `sessions`. */
+  readonly certificate: CertificateSummary | null;
   /** The server's count of lines and runs in progress, which a shutdown waits for. */
   readonly busy: WorkGroup;
   /** Closes the connection (the transport's business, not the session's). */
@@ -35,6 +40,8 @@ export class Session {
   readonly ip: string;
   readonly credential: Credential | null;
   readonly clientVersion: string;
+  readonly forcedCommand: string | null;
+  readonly certificate: CertificateSummary | null;
   readonly since = new Date();
   /** Protocol runs in flight across the connection's channels (limits.maxRunsPerConnection). */
   readonly runs = new Slots();
@@ -56,6 +63,7 @@ export class Session {
   constructor(init: SessionInit) {
     ({ id: this.id, user: this.user, role: this.role, address: this.address } = init);
     ({ ip: this.ip, credential: this.credential, clientVersion: this.clientVersion } = init);
+    ({ forcedCommand: this.forcedCommand, certificate: this.certificate } = init);
     this.#busy = init.busy;
     this.#close = init.close;
     this.#gone = new Promise((resolve) => (this.#markGone = resolve));
@@ -139,7 +147,7 @@ export class Session {
 
   /** The row `sessions` shows. */
   summary(): SessionSummary {
-    const { id, user, role, address, clientVersion, since, lastActivity, command } = this;
-    return { id, user, role, address, clientVersion, since, lastActivity, command };
+    const { id, user, role, address, clientVersion, since, lastActivity, command, certificate } = this;
+    return { id, user, role, address, clientVersion, since, lastActivity, command, certificate };
   }
 }

@@ -1,5 +1,6 @@
 // What the shell may do to the server's live sessions. The shell declares this interface and the server implements it,
 // so the admin builtins never import the server (or ssh2).
+import type { CertificateSummary } from '../audit/events.ts';
 
 export interface SessionSummary {
   readonly id: string;
@@ -11,6 +12,8 @@ export interface SessionSummary {
   readonly lastActivity: Date;
   /** The command line running now, if any. */
   readonly command: string | null;
+  /** The user certificate the session logged in with, if it did. */
+  readonly certificate: CertificateSummary | null;
 }
 
 export interface SessionControl {

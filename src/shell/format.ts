@@ -8,7 +8,9 @@ export const COMMAND_MAX = 60;
 
 /** The `sessions` table: one row per session, the caller's own marked with `*`. */
 export function formatSessionsTable(sessions: readonly SessionSummary[], now: Date, self?: string): string {
-  const header = ['ID', 'USER', 'ROLE', 'ADDRESS', 'CLIENT', 'SINCE', 'IDLE', 'COMMAND'];
+  // The CERT column (key id and serial of a certificate login) only when some session has one: most servers have none.
+  const certs = sessions.some((s) => s.certificate !== null);
+  const header = ['ID', 'USER', 'ROLE', 'ADDRESS', 'CLIENT', ...(certs ? ['CERT'] : []), 'SINCE', 'IDLE', 'COMMAND'];
   const rows = sessions.map((s) =>
     [
       s.id === self ? `${s.id}*` : s.id,
@@ -16,6 +18,7 @@ export function formatSessionsTable(sessions: readonly SessionSummary[], now: Da
       s.role,
       s.address,
       s.clientVersion,
+      ...(certs ? [s.certificate ? `${s.certificate.keyId} #${s.certificate.serial}` : '-'] : []),
       s.since.toISOString().replace(/\.\d+Z$/, 'Z'),
       formatAge(now.getTime() - s.lastActivity.getTime()),
       s.command ?? '-',

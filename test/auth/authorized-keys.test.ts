@@ -4,7 +4,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findKey, forbidsPty, parseAuthorizedKeys, unsupportedOptions } from '../../src/auth/authorized-keys.ts';
+import {
+  certificateAuthorities,
+  findKey,
+  findKeys,
+  forbidsPty,
+  keyOptionRefusal,
+  parseAuthorizedKeys,
+  unsupportedOptions,
+  type AuthorizedKey,
+} from '../../src/auth/authorized-keys.ts';
+import fc from 'fast-check';
 import { fingerprintSha256 } from '../../src/ssh/fingerprint.ts';
 
 const run = promisify(execFile);
@@ -131,20 +141,22 @@ test('accepts the harmless options and keeps them as written', (t) => {
   t.is(keys[0]?.comment, 'ed25519 key of alice');
 });
 
-test('no-pty and restrict forbid a pty; other options do not', (t) => {
-  t.true(forbidsPty({ options: ['no-agent-forwarding', 'no-pty'] }));
-  t.true(forbidsPty({ options: ['RESTRICT'] }));
-  t.false(forbidsPty({ options: ['no-port-forwarding', 'no-user-rc'] }));
-  t.false(forbidsPty({ options: [] }));
+test('forbidsPty follows ptyAllowed', (t) => {
+  t.true(forbidsPty({ ptyAllowed: false }));
+  t.false(forbidsPty({ ptyAllowed: true }));
 });
 
-test('lists the options that are not enforced by name', (t) => {
-  t.deepEqual(unsupportedOptions({ options: ['no-pty', 'from="10.0.0.1,10.0.0.2"', 'command="ls -l"', 'pty'] }), [
-    'from=',
-    'command=',
-    'pty',
-  ]);
-  t.deepEqual(unsupportedOptions({ options: ['restrict', 'no-user-rc', 'no-agent-forwarding'] }), []);
+test('lists the options that are refused at load by name', (t) => {
+  t.deepEqual(
+    unsupportedOptions({
+      options: ['no-pty', 'from="10.0.0.1,10.0.0.2"', 'environment="A=1"', 'command="ls -l"', 'tunnel="0"', 'pty', 'x'],
+    }),
+    ['environment=', 'tunnel=', 'x'],
+  );
+  t.deepEqual(
+    unsupportedOptions({ options: ['restrict', 'no-user-rc', 'no-agent-forwarding', 'expiry-time="1"'] }),
+    [],
+  );
 });
 
 const refused = test.macro({
@@ -164,26 +176,11 @@ const refused = test.macro({
 });
 
 const INVALID = "not a valid key line (expected 'TYPE BASE64 [COMMENT]')";
-const onlyFrom = "option 'from=' is not supported yet; remove it or the key";
-
 test(
-  'a restriction it does not enforce, even with quoted commas',
+  'a restriction it cannot honour, even with quoted commas',
   refused,
-  (k) => `from="10.0.0.1,10.0.0.2",no-pty ${k.ed25519.line}`,
-  onlyFrom,
-);
-test(
-  'a quoted value with spaces and commas, naming the right option',
-  refused,
-  (k) => `no-pty,command="echo a, b c",restrict ${k.rsa.line}`,
-  "option 'command=' is not supported yet; remove it or the key",
-);
-test('a quoted value with an escaped quote', refused, (k) => `no-pty,from="a\\" b,c" ${k.ed25519.line}`, onlyFrom);
-test(
-  'an option that grants something back',
-  refused,
-  (k) => `restrict,pty ${k.ed25519.line}`,
-  "option 'pty' is not supported yet; remove it or the key",
+  (k) => `from="10.0.0.1,10.0.0.2",environment="A=b,c" ${k.ed25519.line}`,
+  "option 'environment=' is not supported: commands get the fixed environment from the config, a key cannot set variables; remove it or the key",
 );
 test(
   'an unterminated quote in the options',
@@ -292,4 +289,275 @@ test('findKey refuses a listed blob offered under another algorithm', (t) => {
 test('findKey returns the first of duplicate lines', (t) => {
   const { keys } = parseAuthorizedKeys(`no-pty ${real.ed25519.line}\n${real.ed25519.line}`, 'f');
   t.is(findKey(keys, 'ssh-ed25519', blobOf(real.ed25519))?.line, 1);
+});
+
+// --- options Keyhole enforces (issue 12) ---
+
+// The one key of a line `OPTIONS KEY`, failing the test if the line did not load.
+function loadWith(t: import('ava').ExecutionContext, options: string, key: RealKey = real.ed25519): AuthorizedKey {
+  const { keys, errors } = parseAuthorizedKeys(`${options} ${key.line}`, 'f');
+  t.deepEqual(errors, [], options);
+  return keys[0]!;
+}
+
+// The load error of a line `OPTIONS KEY`, without the `f:1: ` prefix.
+function loadError(options: string): string {
+  const { keys, errors } = parseAuthorizedKeys(`${options} ${real.ed25519.line}`, 'f');
+  if (keys.length !== 0 || errors.length !== 1) return `loaded: ${JSON.stringify(errors)}`;
+  return errors[0]!.replace(/^f:1: /, '');
+}
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+
+test('a key without options has the defaults', (t) => {
+  t.deepEqual(loadWith(t, '').options, []);
+  t.like(loadWith(t, ''), {
+    from: null,
+    expiresAt: null,
+    command: null,
+    certAuthority: false,
+    principals: null,
+    ptyAllowed: true,
+  });
+});
+
+test('from= keeps the list and lets in only the addresses it matches', (t) => {
+  const key = loadWith(t, 'from="127.0.0.1,10.0.0.0/8,!10.9.0.0/16"');
+  t.is(key.from, '127.0.0.1,10.0.0.0/8,!10.9.0.0/16');
+  t.is(keyOptionRefusal(key, { ip: '127.0.0.1', now: NOW }), null);
+  t.is(keyOptionRefusal(key, { ip: '10.1.2.3', now: NOW }), null);
+  t.is(keyOptionRefusal(key, { ip: '::ffff:127.0.0.1', now: NOW }), null);
+  t.is(
+    keyOptionRefusal(key, { ip: '127.0.0.2', now: NOW }),
+    'address 127.0.0.2 not allowed by from="127.0.0.1,10.0.0.0/8,!10.9.0.0/16"',
+  );
+  t.is(
+    keyOptionRefusal(key, { ip: '10.9.1.1', now: NOW }),
+    'address 10.9.1.1 not allowed by from="127.0.0.1,10.0.0.0/8,!10.9.0.0/16" (a negated entry matches it)',
+  );
+});
+
+test('from= matches the brief example exactly', (t) => {
+  const key = loadWith(t, 'from="127.0.0.1"');
+  t.is(keyOptionRefusal(key, { ip: '127.0.0.2', now: NOW }), 'address 127.0.0.2 not allowed by from="127.0.0.1"');
+});
+
+test('from= with a host name loads, never matches, and the refusal says why', (t) => {
+  const key = loadWith(t, 'FROM="*.example.com"');
+  t.is(
+    keyOptionRefusal(key, { ip: '127.0.0.1', now: NOW }),
+    'address 127.0.0.1 not allowed by from="*.example.com" (note: \'*.example.com\' can only be a host name, and Keyhole matches from= against the address only)',
+  );
+});
+
+test('from= refuses a malformed list at load', (t) => {
+  t.is(
+    loadError('from="10.0.0.1/8"'),
+    'from="10.0.0.1/8" is not a valid address list: \'10.0.0.1/8\' has bits set past its /8 prefix (write the network address)',
+  );
+  t.regex(
+    loadError('from="10.0.0.0/33,host.example"'),
+    /the prefix length \/33 .*note: 'host\.example' can only be a host name/,
+  );
+  t.regex(loadError('from=""'), /^from="" is not a valid address list: the list is empty$/);
+  t.regex(loadError('from="1.2.3.4,"'), /empty entry in the list/);
+  t.regex(loadError('from="127.1"'), /reads as 127\.0\.0\.1; write the address as a full dotted quad/);
+});
+
+const expiry = test.macro({
+  exec(t, text: string, expected: Date) {
+    t.is(loadWith(t, `expiry-time="${text}"`).expiresAt?.getTime(), expected.getTime());
+  },
+  title: (_title, text: string) => `expiry-time="${text}" is read as sshd reads it`,
+});
+
+test(expiry, '20260101', new Date(2026, 0, 1));
+test(expiry, '202601011230', new Date(2026, 0, 1, 12, 30));
+test(expiry, '20260101123045', new Date(2026, 0, 1, 12, 30, 45));
+test(expiry, '20260101Z', new Date('2026-01-01T00:00:00Z'));
+test(expiry, '202601011230z', new Date('2026-01-01T12:30:00Z'));
+test(expiry, '20260101123045UTC', new Date('2026-01-01T12:30:45Z'));
+test(expiry, '20280229Z', new Date('2028-02-29T00:00:00Z'));
+test(expiry, '00500101Z', new Date('0050-01-01T00:00:00Z'));
+
+test('expiry-time refuses the key at and after the instant, not before', (t) => {
+  const key = loadWith(t, 'expiry-time="20260101Z"');
+  const at = (iso: string) => keyOptionRefusal(key, { ip: '127.0.0.1', now: new Date(iso) });
+  t.is(at('2025-12-31T23:59:59.999Z'), null);
+  t.is(at('2026-01-01T00:00:00Z'), 'key expired at 2026-01-01T00:00:00Z (expiry-time)');
+  t.is(at('2027-01-01T00:00:00Z'), 'key expired at 2026-01-01T00:00:00Z (expiry-time)');
+});
+
+test('expiry-time is checked before from=, as in sshd', (t) => {
+  const key = loadWith(t, 'from="10.0.0.1",expiry-time="20200101Z"');
+  t.is(keyOptionRefusal(key, { ip: '127.0.0.1', now: NOW }), 'key expired at 2020-01-01T00:00:00Z (expiry-time)');
+});
+
+for (const bad of [
+  '2026010',
+  '20261301',
+  '20260230',
+  '20250229Z',
+  '20260100',
+  '202601012400',
+  '202601011260',
+  '20260101123060',
+  '20260101T',
+  '2026-01-01',
+  '',
+  'Z',
+  '20260101ZZ',
+  '+2026010',
+]) {
+  test(`expiry-time="${bad}" is a load error`, (t) => {
+    t.is(loadError(`expiry-time="${bad}"`), `expiry-time="${bad}" is not a valid time; use YYYYMMDD[HHMM[SS]][Z]`);
+  });
+}
+
+test('command= is the forced command, with \\" undone and other backslashes kept', (t) => {
+  t.is(loadWith(t, 'command="uptime"').command, 'uptime');
+  t.is(loadWith(t, 'Command="echo \\"a, b\\" \\\\n c"').command, 'echo "a, b" \\\\n c');
+  t.is(loadWith(t, 'no-pty,command="ls -l /var",restrict').command, 'ls -l /var');
+});
+
+test('command= must be quoted, given once and not empty', (t) => {
+  t.is(loadError('command=ls'), 'option \'command=\' needs one value in double quotes: command="..."');
+  t.is(loadError('command="ls"x'), 'option \'command=\' needs one value in double quotes: command="..."');
+  t.is(loadError('command="a",command="b"'), "option 'command=' is given twice; keep one");
+  t.is(loadError('command=""'), 'command="" is empty; give the command the key is limited to');
+  t.is(loadError('command'), 'option \'command\' needs a value: command="..."');
+});
+
+test('from=, expiry-time= and principals= may be given only once', (t) => {
+  t.is(loadError('from="127.0.0.1",from="10.0.0.1"'), "option 'from=' is given twice; keep one");
+  t.is(loadError('expiry-time="20300101",Expiry-Time="20310101"'), "option 'Expiry-Time=' is given twice; keep one");
+  t.is(loadError('cert-authority,principals="a",principals="b"'), "option 'principals=' is given twice; keep one");
+});
+
+test('pty follows the last of restrict, no-pty and pty', (t) => {
+  const pty = (options: string) => loadWith(t, options).ptyAllowed;
+  t.false(pty('no-pty'));
+  t.false(pty('restrict'));
+  t.false(pty('RESTRICT'));
+  t.true(pty('restrict,pty'));
+  t.false(pty('pty,restrict'));
+  t.false(pty('restrict,pty,no-pty'));
+  t.true(pty('no-port-forwarding'));
+});
+
+test('the forwarding and user-rc options load, in either sense, and change nothing Keyhole grants', (t) => {
+  const key = loadWith(
+    t,
+    'port-forwarding,agent-forwarding,x11-forwarding,user-rc,no-port-forwarding,no-agent-forwarding,No-X11-Forwarding,no-user-rc',
+  );
+  t.like(key, { ptyAllowed: true, command: null, from: null, certAuthority: false });
+});
+
+test('cert-authority lines are CAs: findKey never returns them, certificateAuthorities does', (t) => {
+  const { keys, errors } = parseAuthorizedKeys(
+    `cert-authority,principals="deploy,ops" ${real.ed25519.line}\n${real.rsa.line}\nCert-Authority ${real.ecdsa256.line}`,
+    'f',
+  );
+  t.deepEqual(errors, []);
+  t.is(findKey(keys, 'ssh-ed25519', blobOf(real.ed25519)), undefined);
+  t.is(findKey(keys, 'ecdsa-sha2-nistp256', blobOf(real.ecdsa256)), undefined);
+  t.is(findKey(keys, 'rsa-sha2-256', blobOf(real.rsa))?.line, 2);
+  const cas = certificateAuthorities(keys);
+  t.deepEqual(
+    cas.map((ca) => [ca.line, ca.certAuthority, ca.principals]),
+    [
+      [1, true, ['deploy', 'ops']],
+      [3, true, null],
+    ],
+  );
+});
+
+test('principals= needs cert-authority (anywhere on the line) and names', (t) => {
+  t.deepEqual(loadWith(t, 'principals="a",cert-authority').principals, ['a']);
+  t.is(loadError('principals="a,b"'), "option 'principals=' is only allowed with cert-authority (as in sshd)");
+  t.is(loadError('cert-authority,principals="a,,b"'), 'principals="a,,b" has an empty name (check the commas)');
+  t.is(loadError('cert-authority,principals=""'), 'principals="" has an empty name (check the commas)');
+});
+
+const refusedOption = test.macro({
+  exec(t, options: string, message: string) {
+    t.is(loadError(options), message);
+  },
+  title: (_title, options: string) => `${options} is refused at load with the reason`,
+});
+
+const SK = 'it is for security keys (sk-*), which Keyhole does not support; remove it or the key';
+test(refusedOption, 'no-touch-required', `option 'no-touch-required' is not supported: ${SK}`);
+test(refusedOption, 'verify-required', `option 'verify-required' is not supported: ${SK}`);
+test(refusedOption, 'Touch-Required', `option 'Touch-Required' is not supported: ${SK}`);
+test(
+  refusedOption,
+  'environment="PATH=/tmp"',
+  "option 'environment=' is not supported: commands get the fixed environment from the config, a key cannot set variables; remove it or the key",
+);
+test(
+  refusedOption,
+  'permitopen="localhost:80"',
+  "option 'permitopen=' is not supported: Keyhole has no port forwarding, so there is nothing it could limit; remove it or the key",
+);
+test(
+  refusedOption,
+  'PermitListen="8080"',
+  "option 'PermitListen=' is not supported: Keyhole has no remote forwarding, so there is nothing it could limit; remove it or the key",
+);
+test(
+  refusedOption,
+  'tunnel="1"',
+  "option 'tunnel=' is not supported: Keyhole has no tun/tap forwarding; remove it or the key",
+);
+test(
+  refusedOption,
+  'no-pty,frobnicate',
+  "unknown option 'frobnicate' (see AUTHORIZED_KEYS FILE FORMAT in man sshd); remove it or the key",
+);
+test(
+  refusedOption,
+  'constructor',
+  "unknown option 'constructor' (see AUTHORIZED_KEYS FILE FORMAT in man sshd); remove it or the key",
+);
+test(refusedOption, 'no-pty="yes"', "option 'no-pty=' takes no value; write 'no-pty'");
+test(refusedOption, 'from', 'option \'from\' needs a value: from="..."');
+
+test('findKeys returns every login line of a key in file order', (t) => {
+  const { keys } = parseAuthorizedKeys(
+    `from="10.0.0.1" ${real.ed25519.line}\ncert-authority ${real.ed25519.line}\nfrom="127.0.0.1" ${real.ed25519.line}`,
+    'f',
+  );
+  const found = findKeys(keys, 'ssh-ed25519', blobOf(real.ed25519));
+  t.deepEqual(
+    found.map((key) => key.line),
+    [1, 3],
+  );
+  t.is(found.find((key) => keyOptionRefusal(key, { ip: '127.0.0.1', now: NOW }) === null)?.line, 3);
+});
+
+test('the option parser never throws, and every error is one line naming the file and line', (t) => {
+  const unit = fc.constantFrom(
+    ...['no-pty', 'pty', 'restrict', 'cert-authority', 'command=', 'from=', 'expiry-time=', 'principals='],
+    ...['environment=', 'tunnel=', 'x', '"', '\\"', ',', '=', ' ', '\t', '10.0.0.0/8', '*', '!', '2026', 'Z', '\0'],
+  );
+  // A field starting with '#' makes a comment line and one with a line break two lines: neither is the question here.
+  const options = fc
+    .oneof(fc.string({ unit, maxLength: 12 }), fc.string({ maxLength: 40 }))
+    .filter((field) => !field.trimStart().startsWith('#') && !/[\n\r]/.test(field));
+  fc.assert(
+    fc.property(options, fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()), fc.date(), (field, ip, now) => {
+      const { keys, errors } = parseAuthorizedKeys(`${field} ${real.ed25519.line}`, 'f');
+      if (keys.length + errors.length !== 1) return false;
+      if (errors.some((error) => !/^f:1: [^\n\r]+$/.test(error))) return false;
+      for (const key of keys) {
+        const refusal = keyOptionRefusal(key, { ip, now });
+        if (refusal !== null && /[\n\r]/.test(refusal)) return false;
+        if (key.principals !== null && !key.certAuthority) return false;
+      }
+      return true;
+    }),
+    { numRuns: Number(process.env.FC_NUM_RUNS ?? 300) },
+  );
+  t.pass();
 });

@@ -13,6 +13,7 @@ const session = (id: string, more: Partial<SessionSummary> = {}): SessionSummary
   since: new Date('2025-01-01T11:58:55Z'),
   lastActivity: new Date('2025-01-01T11:59:55Z'),
   command: null,
+  certificate: null,
   ...more,
 });
 
