@@ -19,13 +19,13 @@ const DOCS = [
     .map((f) => `docs/${f}`),
 ];
 
-// A block fenced ```yaml fragment is part of a config (a key or two to add to one): it need only be valid YAML.
+// A block fenced ```yml is part of a config (a key or two to add to one): it need only be valid YAML.
 function yamlBlocks(file: string): { line: number; text: string; fragment: boolean }[] {
   const lines = readFileSync(path.join(ROOT, file), 'utf8').split('\n');
   const blocks: { line: number; text: string; fragment: boolean }[] = [];
   for (let i = 0; i < lines.length; i++) {
     const fence = lines[i]!.trim();
-    if (fence !== '```yaml' && fence !== '```yaml fragment') continue;
+    if (fence !== '```yaml' && fence !== '```yml') continue;
     const end = lines.indexOf('```', i + 1);
     blocks.push({ line: i + 1, text: lines.slice(i + 1, end).join('\n'), fragment: fence !== '```yaml' });
     i = end;
