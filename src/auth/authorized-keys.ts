@@ -7,7 +7,8 @@ import { printable as visible } from '../line/printable.ts';
 import { DEFAULT_KEY_OPTIONS, hostNote, parseKeyOptions, refusedOptionNames, type KeyOptions } from './key-options.ts';
 import { matchAddressList } from './patterns.ts';
 
-export interface AuthorizedKey {
+/** One line of authorized_keys: the key, and its options (typed in KeyOptions, as written in `options`). */
+export interface AuthorizedKey extends KeyOptions {
   /** The key type, as in the file and inside the blob (`ssh-ed25519`, `ssh-rsa`, ...). */
   type: string;
   /** The decoded public key blob, as the client sends it during auth. */
@@ -15,18 +16,6 @@ export interface AuthorizedKey {
   comment: string;
   /** Options exactly as written (`from="10.0.0.1"`, `no-pty`); only ones Keyhole honours survive loading. */
   options: string[];
-  /** from="pattern-list": the client's address must match (matchAddressList === 1). */
-  readonly from: string | null;
-  /** expiry-time="YYYYMMDD[HHMM[SS]][Z]": the key is refused at and after this instant (local time unless Z, as sshd). */
-  readonly expiresAt: Date | null;
-  /** command="...": the forced command line (backslash-escaped quotes undone as sshd does). */
-  readonly command: string | null;
-  /** cert-authority: the line is a CA trusted for this user's certificates, not a key to log in with. */
-  readonly certAuthority: boolean;
-  /** principals="a,b" (only with cert-authority): names accepted in the certificate instead of the user name. */
-  readonly principals: readonly string[] | null;
-  /** False for no-pty, or restrict without a later pty. */
-  readonly ptyAllowed: boolean;
   /** `SHA256:...`, as `ssh-keygen -lf` prints it. */
   fingerprint: string;
   source: string;

@@ -5,11 +5,17 @@ import { printable } from '../line/printable.ts';
 import { addressListProblem, hostNamePatterns } from './patterns.ts';
 
 export interface KeyOptions {
+  /** from="pattern-list": the client's address must match (matchAddressList === 1). */
   readonly from: string | null;
+  /** expiry-time="YYYYMMDD[HHMM[SS]][Z]": the key is refused at and after this instant (local time unless Z, as sshd). */
   readonly expiresAt: Date | null;
+  /** command="...": the forced command line (backslash-escaped quotes undone as sshd does). */
   readonly command: string | null;
+  /** cert-authority: the line is a CA trusted for this user's certificates, not a key to log in with. */
   readonly certAuthority: boolean;
+  /** principals="a,b" (only with cert-authority): names accepted in the certificate instead of the user name. */
   readonly principals: readonly string[] | null;
+  /** False for no-pty, or restrict without a later pty. */
   readonly ptyAllowed: boolean;
 }
 

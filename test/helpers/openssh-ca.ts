@@ -3,7 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../scripts/bench/targets/sshd.ts';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 
@@ -54,18 +54,6 @@ export function signUserKey(ca: string, key: string, principal: string, validity
     `${key}.pub`,
   ]);
   return `${key}-cert.pub`;
-}
-
-/** A loopback port that was free a moment ago (sshd cannot be told to pick one and report it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves when `pattern` shows up in the child's output, rejects if it exits first. */

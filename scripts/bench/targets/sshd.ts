@@ -103,8 +103,8 @@ export async function startSshd(work: Workdir): Promise<Target> {
   };
 }
 
-// A loopback port that was free a moment ago (sshd cannot be told to pick one and report it).
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago (sshd cannot be told to pick one and report it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
