@@ -26,8 +26,22 @@ native?.onExit((pid, code, signalNumber) => {
 });
 
 // Keyhole gone (exited, or killed with SIGKILL, when it cannot end them itself): no command may outlive it, so the
-// process group of every command still running here is killed before this process exits.
-process.on('disconnect', () => {
+// process group of every command still running here is killed before this process exits. Two signs, either enough:
+// EOF on stdin, a pipe whose other end Keyhole alone holds (the kernel closes it however Keyhole ends), and the IPC
+// channel's 'disconnect'. The pipe is the one to rely on: Node emits 'disconnect' only once no handle sent awaits its
+// acknowledgement, so a Keyhole killed between receiving a pipe and acknowledging it left this process deaf to its
+// death (it then exited when its event loop emptied, or never, and its commands ran on).
+process.stdin.on('end', endEverything).on('error', endEverything).resume();
+process.on('disconnect', endEverything);
+// Whatever else ends this process (an uncaught error, an empty event loop), its commands end with it.
+process.on('exit', killRunning);
+
+function endEverything() {
+  killRunning();
+  process.exit(0);
+}
+
+function killRunning() {
   for (const pid of running) {
     try {
       process.kill(-pid, 'SIGKILL');
@@ -35,8 +49,8 @@ process.on('disconnect', () => {
       // ESRCH: that group is gone already
     }
   }
-  process.exit(0);
-});
+  running.clear();
+}
 
 process.on('message', (msg) => {
   if (msg?.type === 'how') return void process.send({ type: 'how', native: native !== null });

@@ -100,9 +100,11 @@ export function launch(
 function startLauncher(): ChildProcess {
   const launcher = fork(CHILD, [], {
     execArgv: [], // plain node: no tsx loader, no inspector flags
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stdin is the launcher's lifeline: it sees EOF when this process ends, however it ends (launcher-child.mjs).
+    stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
   });
+  launcher.stdin?.on('error', () => undefined); // never written: only its closing matters
   launcher.on('message', (msg: Message, handle?: Socket) => onMessage(msg, handle));
   launcher.on('error', () => undefined); // a send to a launcher that just died: its 'exit' settles its launches
   launcher.once('exit', () => onLauncherExit(launcher));

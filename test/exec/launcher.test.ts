@@ -141,3 +141,31 @@ async function readStat(pid: number): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   return readFile(`/proc/${pid}/stat`, 'utf8');
 }
+
+// Node emits 'disconnect' only once no sent handle awaits its acknowledgement: Keyhole killed between a launcher's
+// pid message and the ACK of the pipe after it left the launcher deaf to its death, and its command running.
+test.serial('Keyhole killed before it acknowledges a pipe: the launcher still ends the command', async (t) => {
+  const fixture = new URL('./fixtures/dies-before-ack.mjs', import.meta.url);
+  const { execFile } = await import('node:child_process');
+  const parent = execFile(process.execPath, [fixture.pathname, '4545'], { encoding: 'utf8' });
+  let said = '';
+  parent.stdout!.on('data', (chunk: string) => (said += chunk));
+  const [, signal] = (await once(parent, 'exit')) as [number | null, string | null];
+  t.is(signal, 'SIGKILL', 'the stand-in killed itself on the pid message');
+  const [launcher, command] = said.trim().split(' ').map(Number);
+  t.teardown(() => {
+    for (const pid of [...liveProcessesRunning('/usr/bin/sleep 4545'), launcher!]) {
+      try {
+        process.kill(pid, 'SIGKILL'); // ours: started by the fixture this test ran
+      } catch {
+        // gone, as it should be
+      }
+    }
+  });
+  t.true(command! > 0);
+  const killedAt = performance.now();
+  while (liveProcessesRunning('/usr/bin/sleep 4545').length > 0 && performance.now() - killedAt < 5000) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  t.deepEqual(liveProcessesRunning('/usr/bin/sleep 4545'), [], 'the command did not outlive Keyhole');
+});

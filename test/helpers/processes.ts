@@ -47,3 +47,23 @@ export function liveProcessesRunning(args: string): number[] {
     .filter((m): m is RegExpExecArray => m !== null && !m[2]!.startsWith('Z') && m[3] === args)
     .map((m) => Number(m[1]));
 }
+
+/** `ps` rows of `pids` and of their ancestors up to PID 1, to show who holds a process that should be gone. */
+export function processLineage(pids: readonly number[]): string {
+  const rows = new Map(
+    execFileSync('ps', ['-e', '-o', 'pid=,ppid=,pgid=,sid=,stat=,wchan:20=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => [Number(l.trim().split(/\s+/)[0]), l] as const),
+  );
+  const shown = new Set<number>();
+  for (let pid of pids) {
+    while (pid > 1 && !shown.has(pid) && rows.has(pid)) {
+      shown.add(pid);
+      pid = Number(rows.get(pid)!.trim().split(/\s+/)[1]);
+    }
+  }
+  return ['  PID  PPID  PGID   SID STAT WCHAN ARGS', ...[...shown].sort((a, b) => a - b).map((p) => rows.get(p)!)].join(
+    '\n',
+  );
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import test from 'ava';
 import { connectSsh2, execOn, ssh2Exec } from '../helpers/clients.ts';
 import { startServeProcess } from '../helpers/cli.ts';
-import { liveProcessesRunning } from '../helpers/processes.ts';
+import { liveProcessesRunning, processLineage } from '../helpers/processes.ts';
 import { withServer, withTestConfig, type TestServer } from '../helpers/server.ts';
 
 const asRoot = process.getuid?.() === 0 ? test : test.skip;
@@ -93,6 +93,10 @@ const killedServer = test.macro(async (t, yaml: string, arg: string) => {
   const config = await withTestConfig(t, { yaml });
   const serve = await startServeProcess(config.configFile);
   t.teardown(() => serve.child.kill('SIGKILL'));
+  // Should one outlive the server, end it here: ours (its argument is this test's), and it would fail the next run.
+  t.teardown(() => {
+    for (const pid of sleeping()) process.kill(-pid, 'SIGKILL');
+  });
   const clients = await Promise.all(
     [0, 1, 2].map(() => connectSsh2(serve.port, 'deploy', { privateKey: config.keys.deploy })),
   );
@@ -112,6 +116,7 @@ const killedServer = test.macro(async (t, yaml: string, arg: string) => {
     left = sleeping();
   }
   t.log(`commands gone ${Math.round(performance.now() - killedAt)} ms after the SIGKILL`);
+  if (left.length > 0) t.log(processLineage(left));
   t.deepEqual(left, [], 'no sleep outlived the server');
 });
 
