@@ -1,6 +1,6 @@
 // `keyhole check-config` and `keyhole check-policy`: validate and explain a config without starting anything.
 import { loadConfigFile } from '../config/load.ts';
-import type { CommandSpec, Config } from '../config/types.ts';
+import type { CommandSpec, Config, UserSpec } from '../config/types.ts';
 import { describeConfinement } from '../config/confinement.ts';
 import { allowedCommands, decide, describeRule } from '../shell/policy.ts';
 import { realPathResolver } from '../shell/path-resolver.ts';
@@ -26,12 +26,7 @@ export async function checkConfigCommand(file: string): Promise<void> {
   out(`listen ${config.listen.host}:${config.listen.port}; audit ${config.audit.file ?? 'to stderr'}`);
   for (const user of config.users.values()) {
     const role = config.roles.get(user.role)!;
-    const methods = [
-      user.passwordHash ? 'password' : '',
-      user.authorizedKeys.length ? `${user.authorizedKeys.length} key(s)` : '',
-    ]
-      .filter(Boolean)
-      .join(' + ');
+    const methods = loginMethodsOf(user, config.trustedUserCAs.length > 0);
     const commands = allowedCommands({ user: user.name, role }, config.commands).map((c) => c.name);
     out(
       `user ${user.name}: role ${role.name}${role.admin ? ' (admin)' : ''}, ${methods}; may run ${commands.join(' ') || 'nothing'}`,
@@ -44,6 +39,18 @@ export async function checkConfigCommand(file: string): Promise<void> {
     out(`command ${command.name}: ${command.program}${fixed}; ${describeRule(command)}`);
     for (const line of treeOf(config, command)) out(line);
   }
+}
+
+// How a user logs in, in a few words: a certificate-only user (no password, no keys) is not left with an empty list.
+function loginMethodsOf(user: UserSpec, trustsCAs: boolean): string {
+  const principals = user.principals ?? [user.name];
+  const ways = [
+    user.passwordHash ? 'password' : '',
+    user.authorizedKeys.length ? `${user.authorizedKeys.length} key(s)` : '',
+    trustsCAs ? `certificate (principal${principals.length === 1 ? '' : 's'} ${principals.join(', ')})` : '',
+  ].filter(Boolean);
+  const chains = user.authenticationMethods?.map((chain) => chain.join(',')).join(' or ');
+  return `${ways.join(' + ') || 'no way to log in'}${chains ? `; must pass ${chains}` : ''}`;
 }
 
 // How commands are confined on this machine, in one line.

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureSshdPrivsepDir } from '../../scripts/bench/targets/sshd.ts';
 import {
   addressListProblem,
   cidrListProblem,
@@ -202,6 +203,11 @@ let configs = 0;
 test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'keyhole-patterns-'));
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  ensureSshdPrivsepDir();
+  // sshd exits 255 for a bad Match list, which the tests read as 'bad list': it must not exit so for another reason.
+  const config = join(dir, 'sshd_config_plain');
+  await writeFile(config, `HostKey ${join(dir, 'host_key')}\nPidFile none\n`);
+  await run(SSHD, ['-T', '-f', config, '-C', 'user=u,host=h,addr=192.0.2.1'], { timeout: 10_000 });
 });
 
 test.after.always(async () => {

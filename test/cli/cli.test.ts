@@ -1,6 +1,6 @@
 // The keyhole program's offline commands: hash-password, check-config, check-policy.
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { verifyPassword } from '../../src/auth/password.ts';
 import { runKeyhole } from '../helpers/cli.ts';
 import { withTestConfig } from '../helpers/server.ts';
@@ -40,6 +40,33 @@ test('check-config accepts the documented shape and summarises users', async (t)
   // Issue 11, item 14: each command's fixedArgs are shown (slow is sleep 30), and the confinement of each command.
   t.regex(r.stdout, /^command slow: \/\S*sleep; fixedArgs 30; no arguments$/m);
   t.regex(r.stdout, /^confinement /m);
+});
+
+test('check-config says how a certificate-only user logs in, and the methods a user must pass (as loaded)', async (t) => {
+  const config = await withTestConfig(t);
+  const file = `${config.dir}/certs.yaml`;
+  const ca = readFileSync(`${config.keys.deploy}.pub`, 'utf8').trim(); // any public key can stand as the CA here
+  writeFileSync(
+    file,
+    [
+      `trustedUserCAKeys: ['${ca}']`,
+      'users:',
+      '  oncall: { role: op, principals: [oncall, sre] }',
+      '  carol: { role: op, authenticationMethods: [[publickey], [publickey, password]] }',
+      'roles:',
+      '  op: { commands: [echo] }',
+      'commands:',
+      '  echo: { program: /bin/echo, args: any }',
+    ].join('\n'),
+  );
+  const r = await runKeyhole(['check-config', file]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^user oncall: role op, certificate \(principals oncall, sre\); may run echo$/m);
+  t.regex(
+    r.stdout,
+    /^user carol: role op, certificate \(principal carol\); must pass publickey; may run echo$/m,
+    'the chain with a password is not shown: carol has none, so it was dropped at load',
+  );
 });
 
 test('check-config names the file, line and field of each problem', async (t) => {

@@ -2,8 +2,8 @@
 // on a loopback port in a temp dir; and ssh-agent on a socket there. Both are stopped by PID in teardown.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { freePort } from '../../scripts/bench/targets/sshd.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureSshdPrivsepDir, freePort } from '../../scripts/bench/targets/sshd.ts';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 
@@ -85,8 +85,7 @@ export async function startCaSshd(
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
   const ca = path.join(dir, 'ca');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test-ca', '-f', ca]);
-  // sshd refuses to start as root without its privilege-separation folder (normally made by the system service).
-  if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  ensureSshdPrivsepDir();
   // The free port may be taken by the time sshd binds it (tests run in parallel): then once more with another.
   try {
     return await spawnSshd(dir, ca, user, extraConfig, teardown);

@@ -84,8 +84,7 @@ export async function startSshd(work: Workdir): Promise<Target> {
     writeFileSync(`${d}/sshd-wrapper.sh`, wrapperScript(work.srv));
     chmodSync(`${d}/sshd-wrapper.sh`, 0o755);
   }
-  // sshd refuses to start as root without its privilege-separation folder (normally made by the system service).
-  if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  ensureSshdPrivsepDir();
   const port = await freePort();
   const configFile = path.join(d, `sshd_config-${port}`);
   writeFileSync(configFile, sshdConfig(work, port, user));
@@ -104,6 +103,14 @@ export async function startSshd(work: Workdir): Promise<Target> {
 }
 
 /** A loopback port that was free a moment ago (sshd cannot be told to pick one and report it). */
+/**
+ * sshd as root refuses to run, even for `sshd -T`, without its privilege-separation folder, which the system service
+ * normally makes: on a machine where openssh-server was installed with its service kept from starting (CI), make it.
+ */
+export function ensureSshdPrivsepDir(): void {
+  if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
