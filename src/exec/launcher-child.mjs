@@ -31,17 +31,11 @@ native?.onExit((pid, code, signalNumber) => {
 // channel's 'disconnect'. The pipe is the one to rely on: Node emits 'disconnect' only once no handle sent awaits its
 // acknowledgement, so a Keyhole killed between receiving a pipe and acknowledging it left this process deaf to its
 // death (it then exited when its event loop emptied, or never, and its commands ran on).
-process.stdin.on('end', endEverything).on('error', endEverything).resume();
-process.on('disconnect', endEverything);
-// Whatever else ends this process (an uncaught error, an empty event loop), its commands end with it.
-process.on('exit', killRunning);
-
-function endEverything() {
-  killRunning();
-  process.exit(0);
-}
-
-function killRunning() {
+const keyholeGone = () => process.exit(0); // the 'exit' handler below kills the groups
+process.stdin.on('end', keyholeGone).on('error', keyholeGone).resume();
+process.on('disconnect', keyholeGone);
+// However this process ends (Keyhole gone, an uncaught error, an empty event loop), its commands end with it.
+process.on('exit', () => {
   for (const pid of running) {
     try {
       process.kill(-pid, 'SIGKILL');
@@ -49,8 +43,7 @@ function killRunning() {
       // ESRCH: that group is gone already
     }
   }
-  running.clear();
-}
+});
 
 process.on('message', (msg) => {
   if (msg?.type === 'how') return void process.send({ type: 'how', native: native !== null });

@@ -102,7 +102,6 @@ export async function startSshd(work: Workdir): Promise<Target> {
   };
 }
 
-/** A loopback port that was free a moment ago (sshd cannot be told to pick one and report it). */
 /**
  * sshd as root refuses to run, even for `sshd -T`, without its privilege-separation folder, which the system service
  * normally makes: on a machine where openssh-server was installed with its service kept from starting (CI), make it.
@@ -111,6 +110,7 @@ export function ensureSshdPrivsepDir(): void {
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 }
 
+/** A loopback port that was free a moment ago (sshd cannot be told to pick one and report it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
