@@ -45,6 +45,9 @@ export type AuditEvent =
       role: string;
       addr: string;
       client?: string;
+      /** The key exchange and client-to-server cipher of the connection's first key exchange. */
+      kex?: string;
+      cipher?: string;
       certificate?: CertificateSummary;
       forcedCommand?: string;
     }
@@ -116,7 +119,16 @@ export type AuditEvent =
   /** A live session ended by a config reload: its user was removed, or the way it logged in no longer works. */
   | { event: 'revoked'; session: string; user: string; reason: string }
   | { event: 'request-refused'; session?: string; conn: string; user?: string; request: string; detail?: string }
-  | { event: 'disconnect'; conn: string; session?: string; user?: string; reason: string; durationMs: number };
+  | {
+      event: 'disconnect';
+      conn: string;
+      session?: string;
+      user?: string;
+      reason: string;
+      durationMs: number;
+      /** The first transport error, when one ended the connection (a failed key exchange names what was wrong). */
+      error?: string;
+    };
 
 /** Which door a command came in by: the pty/plain shell, an exec request, or the automation protocol. */
 /** A user certificate as the audit and `sessions` name it; the serial is a decimal string (it is a uint64). */

@@ -5,6 +5,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { startLaunchers } from '../exec/launcher.ts';
 import { levelFromEnv, parseLevel, LEVELS, streamLogger, type Level } from '../log.ts';
 import { startServer } from '../server/server.ts';
+import { POST_QUANTUM_KEX, postQuantumKex } from '../ssh/algorithms.ts';
 import { fail } from './exit.ts';
 import { parseListen, parsePort, type ListenOverride } from './listen.ts';
 import type { Config } from '../config/types.ts';
@@ -70,6 +71,12 @@ export async function serveCommand(
   for (const warning of config.warnings) log.log('warn', warning);
   const { mode, landlockAbi, helper } = config.confinement;
   log.log('info', `confinement ${mode}`, { landlockAbi, helper: helper ?? 'none' });
+  if (!postQuantumKex) {
+    log.log(
+      'warn',
+      `${POST_QUANTUM_KEX} is not offered (ssh2 lacks patches/ssh2+1.17.0.patch or an ML-KEM): OpenSSH 10.1+ clients will warn on every login; reinstall keyhole with its install scripts allowed`,
+    );
+  }
   if (config.runAs)
     log.log('info', `commands run as ${config.runAs.user} (uid ${config.runAs.uid}, gid ${config.runAs.gid})`);
   let audit: Audit;

@@ -36,6 +36,10 @@ class ClientConnection {
   #session: Session | null = null;
   /** Session channels open now. */
   #channels = 0;
+  /** What the first key exchange agreed (rekeys keep it): audited on session-start, to find clients without ML-KEM. */
+  #transport: { kex: string; cipher: string } | null = null;
+  /** The first error ssh2 reported, for the disconnect record. */
+  #error: string | undefined;
 
   constructor(
     private readonly client: Connection,
@@ -55,7 +59,9 @@ class ClientConnection {
     void server.audit.record({ event: 'connect', conn, addr, client: this.#clientVersion }).catch(() => undefined);
     client.on('error', (err: Error & { level?: string }) => {
       server.log.log('debug', 'connection error', { conn, addr, error: err.message, level: err.level });
+      this.#error ??= printable(err.message);
     });
+    client.once('handshake', (n) => (this.#transport = { kex: n.kex, cipher: n.cs.cipher }));
     client.on('authentication', (ctx) => this.#login.handle(ctx));
     client.on('ready', () => this.#ready());
     client.on('session', (accept, reject) => this.#channel(accept, reject));
@@ -97,7 +103,10 @@ class ClientConnection {
     const start = { event: 'session-start', session: session.id, user, role, addr: this.#peer.addr } as const;
     const { certificate, forcedCommand } = session;
     const granted = { certificate: certificate ?? undefined, forcedCommand: forcedCommand ?? undefined };
-    void server.audit.record({ ...start, client: this.#clientVersion, ...granted }).catch(() => undefined);
+    const transport = this.#transport ?? undefined;
+    void server.audit
+      .record({ ...start, client: this.#clientVersion, ...transport, ...granted })
+      .catch(() => undefined);
   }
 
   // A session channel, within limits.maxChannelsPerConnection (OpenSSH MaxSessions) and never on an ended session
@@ -130,7 +139,7 @@ class ClientConnection {
     const durationMs = Date.now() - this.#startedAt;
     const record = { event: 'disconnect', conn: this.#peer.conn, session: session?.id, user: session?.user } as const;
     void this.server.audit
-      .record({ ...record, reason, durationMs })
+      .record({ ...record, reason, durationMs, ...(this.#error !== undefined && { error: this.#error }) })
       .catch(() => undefined)
       .finally(this.#release);
   }
