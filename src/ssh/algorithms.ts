@@ -12,12 +12,12 @@ const ssh2Kex = (createRequire(import.meta.url)('ssh2/lib/protocol/constants.js'
 export const postQuantumKex: boolean = ssh2Kex.includes(POST_QUANTUM_KEX);
 
 export const ALGORITHMS: Algorithms = {
-  // ssh2 1.17 mishandles a client's guessed first kex packet when curve25519-sha256 is first on both sides, so the
-  // @libssh.org name comes before it. ssh2 adds the strict-kex marker itself; group exchange is not implemented by ssh2.
+  // OpenSSH's order. ssh2 adds the strict-kex marker itself; group exchange is not implemented by ssh2's server.
+  // (ssh2 1.17 dropped every guessed first kex packet, which hung a client that guessed right: fixed in the patch.)
   kex: [
     ...(postQuantumKex ? [POST_QUANTUM_KEX as KexAlgorithm] : []), // @types/ssh2 does not know the name yet
-    'curve25519-sha256@libssh.org',
     'curve25519-sha256',
+    'curve25519-sha256@libssh.org',
   ],
   cipher: [
     'aes128-gcm@openssh.com',

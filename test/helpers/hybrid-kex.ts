@@ -86,7 +86,7 @@ function nameList(names: string[]): Buffer {
   return sshString(names.join(','));
 }
 
-export function kexinitPayload(kex: string[]): Buffer {
+export function kexinitPayload(kex: string[], guessFollows = false): Buffer {
   return Buffer.concat([
     Buffer.from([MSG.KEXINIT]),
     randomBytes(16),
@@ -100,7 +100,7 @@ export function kexinitPayload(kex: string[]): Buffer {
     nameList(['none']),
     nameList([]),
     nameList([]),
-    Buffer.from([0, 0, 0, 0, 0]), // first_kex_packet_follows false, reserved
+    Buffer.from([guessFollows ? 1 : 0, 0, 0, 0, 0]), // first_kex_packet_follows, reserved
   ]);
 }
 
@@ -114,19 +114,26 @@ export type KexAnswer =
  * Connects, swaps versions and KEXINITs (offering only `kex`), sends `share` as KEX_ECDH_INIT and returns the
  * server's answer; the socket is then destroyed. Ends with 'closed' if the server hangs up without a word.
  */
-export async function rawKeyExchange(port: number, share: Buffer, kex = [KEX]): Promise<KexAnswer> {
+export async function rawKeyExchange(
+  port: number,
+  share: Buffer,
+  { kex = [KEX], guess }: { kex?: string[]; guess?: Buffer } = {},
+): Promise<KexAnswer> {
   const socket = net.connect({ host: '127.0.0.1', port });
   const reader = socketReader(socket);
   try {
     const clientVersion = 'SSH-2.0-KeyholeRawKexTest';
     socket.write(`${clientVersion}\r\n`);
     const serverVersion = await reader.line();
-    const clientKexinit = kexinitPayload(kex);
-    socket.write(packet(clientKexinit));
+    const clientKexinit = kexinitPayload(kex, guess !== undefined);
+    const init = (data: Buffer) => packet(Buffer.concat([Buffer.from([MSG.KEX_ECDH_INIT]), sshString(data)]));
+    // A guessed share follows KEXINIT at once (RFC 4253 §7.1), as Dropbear sends it; a guess other than `share`
+    // stands for a wrong one, which the server must drop, and `share` is sent after the server's KEXINIT.
+    socket.write(guess ? Buffer.concat([packet(clientKexinit), init(guess)]) : packet(clientKexinit));
     const serverKexinit = await reader.packet();
     if (serverKexinit === null) return { kind: 'closed' };
     if (serverKexinit[0] !== MSG.KEXINIT) throw new Error(`expected KEXINIT, got message ${serverKexinit[0]}`);
-    socket.write(packet(Buffer.concat([Buffer.from([MSG.KEX_ECDH_INIT]), sshString(share)])));
+    if (guess !== share) socket.write(init(share));
     const answer = await reader.packet();
     if (answer === null) return { kind: 'closed' };
     const r = new WireReader(answer.subarray(1));

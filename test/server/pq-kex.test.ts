@@ -113,3 +113,26 @@ test.serial('the OpenSSH client logs in with the best kex it has, and is not war
   t.notRegex(r.stderr, /not using a post-quantum key exchange/);
   t.like(await sessionStart(s, 'deploy', since), { kex: expected });
 });
+
+// Dropbear sends its share with KEXINIT when it guesses the kex (first_kex_packet_follows). ssh2 1.17 dropped every
+// guess (it compared the agreed name with the first letter of the client's list), so a right guess hung the login:
+// Dropbear 2025.87 and later guess mlkem768x25519-sha256, which is also Keyhole's first choice.
+test('a right guess (the same kex and host key first on both sides) is used: the reply comes', async (t) => {
+  const { s } = t.context;
+  const client = clientShare();
+  const answer = await rawKeyExchange(s.port, client.init, { kex: [KEX, 'curve25519-sha256'], guess: client.init });
+  if (answer.kind !== 'reply') return t.fail(`expected KEX_ECDH_REPLY, got ${JSON.stringify(answer)}`);
+  const h = exchangeHash({ ...answer.hash, sharedSecret: client.finish(answer.serverReply) });
+  t.true(verifyHostSignature(answer.hostKey, answer.signature, h));
+});
+
+test('a wrong guess (another kex first) is dropped unread, and the share sent after it is answered', async (t) => {
+  const { s } = t.context;
+  const client = clientShare();
+  // The server does not offer sntrup761, so mlkem is agreed; the guessed packet (junk here) must be ignored.
+  const kex = ['sntrup761x25519-sha512@openssh.com', KEX];
+  const answer = await rawKeyExchange(s.port, client.init, { kex, guess: Buffer.from('a sntrup761 share') });
+  if (answer.kind !== 'reply') return t.fail(`expected KEX_ECDH_REPLY, got ${JSON.stringify(answer)}`);
+  const h = exchangeHash({ ...answer.hash, sharedSecret: client.finish(answer.serverReply) });
+  t.true(verifyHostSignature(answer.hostKey, answer.signature, h));
+});
