@@ -9,6 +9,8 @@ import { latencyFigure } from './figures/latency.ts';
 import { figureLoginRate, figureRoundTrip } from './figures/logins.ts';
 import { memoryFigure } from './figures/memory.ts';
 import { figureStream } from './figures/stream.ts';
+import type { Negotiated } from './load/ssh2.ts';
+import { CLIENT_PROFILES, probeTransport, type ClientProfile } from './load/transport.ts';
 import type { BenchOptions } from './options.ts';
 import { aggregate, type Round, type Row } from './report/aggregate.ts';
 import { metricDefs } from './report/metrics.ts';
@@ -27,7 +29,11 @@ export interface BenchReport {
   readonly durationMs: number;
   /** The 1-minute load average before and after the run: other work on the machine skews every figure. */
   readonly load: { readonly before: number; readonly after: number };
+  /** What each client negotiated with each server. */
+  readonly transports: Transports;
 }
+
+type Transports = Partial<Record<ServerName, Partial<Record<ClientProfile, Negotiated>>>>;
 
 export const FIGURES: readonly Figure[] = [
   eachRound(1, figureRoundTrip),
@@ -64,12 +70,49 @@ export async function runBench(
   };
   const servers: ServerName[] = sshdSkipped ? ['keyhole'] : ['keyhole', 'sshd'];
   const shared = await Promise.all(servers.map((name) => startShared(name, ctx, options, cleanup)));
+  const transports = await probeTransports(shared, work.clientKey, progress);
   const rounds: Round[] = Array.from({ length: options.plan.rounds }, () => ({}));
   for (const figure of figures) await measureFigure(figure, shared, rounds, ctx);
   await Promise.all(shared.map((t) => t.stop()));
-  const rows = aggregate(metricDefs(options.plan), rounds);
+  const rows = aggregate(metricDefs(options.plan), rounds).map((row) => ({
+    ...row,
+    transport: describeTransport(transports, row.def.client),
+    node: process.version, // Keyhole runs on the bench's own node (targets/keyhole.ts)
+  }));
   const load = { before: loadBefore, after: os.loadavg()[0]! };
-  return { options, servers, sshdSkipped, rounds, rows, durationMs: performance.now() - started, load };
+  const durationMs = performance.now() - started;
+  return { options, servers, sshdSkipped, rounds, rows, durationMs, load, transports };
+}
+
+// One login per client profile and server, to read what each negotiates (a failed probe is reported, not fatal).
+async function probeTransports(
+  shared: readonly Target[],
+  key: string,
+  progress: (line: string) => void,
+): Promise<Transports> {
+  const transports: Transports = {};
+  for (const target of shared) {
+    const found: Partial<Record<ClientProfile, Negotiated>> = {};
+    for (const profile of CLIENT_PROFILES) {
+      try {
+        found[profile] = await probeTransport(target, key, profile);
+      } catch (err) {
+        progress(`${target.name}: cannot tell what ${profile} negotiates: ${(err as Error).message}`);
+      }
+    }
+    transports[target.name] = found;
+  }
+  return transports;
+}
+
+// 'curve25519-sha256, chacha20-poly1305' (vendor suffixes dropped), or each server's when they differ.
+function describeTransport(transports: Transports, profile: ClientProfile | null): string {
+  if (profile === null) return '';
+  const short = (n: Negotiated | undefined) => (n ? `${n.kex}, ${n.cipher}`.replace(/@[a-z0-9.-]+/g, '') : '?');
+  const keyhole = short(transports.keyhole?.[profile]);
+  if (!transports.sshd) return keyhole;
+  const sshd = short(transports.sshd[profile]);
+  return keyhole === sshd ? keyhole : `Keyhole ${keyhole}; sshd ${sshd}`;
 }
 
 // One figure: open it on every server, measure every round (the servers take turns going first), close it.

@@ -35,6 +35,14 @@ test('a quick round against Keyhole alone produces every figure with a number', 
     }
     t.true(report.rows.some((r) => r.def.id === 'mem-pss-per-session' && r.keyhole! > 0));
     t.regex(renderTable(report.rows), /exec round trip/);
+    // Every row says what its client negotiated, read from the clients themselves, and the Node that ran Keyhole.
+    const transport = (id: string) => report.rows.find((r) => r.def.id === id)?.transport;
+    t.is(transport('rtt-openssh'), 'curve25519-sha256, chacha20-poly1305');
+    t.is(transport('stream-openssh-aes'), 'curve25519-sha256, aes128-gcm');
+    t.is(transport('rtt-ssh2'), 'curve25519-sha256, aes128-gcm');
+    t.is(transport('mem-pss-0'), '');
+    t.true(report.rows.every((r) => r.node === process.version));
+    t.regex(transport('rtt-openssh-default-kex') ?? '', /^(mlkem768x25519|curve25519)-sha256, /);
   } finally {
     await cleanup.run();
   }

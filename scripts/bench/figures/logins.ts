@@ -12,7 +12,7 @@ import { cpuOf } from './cpu.ts';
 type Login = () => Promise<void>;
 
 export function opensshLogin(target: Target, ctx: FigureContext, kex: KexChoice): Login {
-  return () => sshOk(target, ctx.work.clientKey, kex, 'true');
+  return async () => void (await sshOk(target, ctx.work.clientKey, kex, 'true'));
 }
 
 function ssh2Login(target: Target, ctx: FigureContext): Login {

@@ -9,8 +9,15 @@ export interface SshRun {
   readonly stderr: string;
 }
 
+/** What a run asks of `ssh` besides the kex: a cipher (else the client's default), and DEBUG1 logging (to read
+ * what was negotiated). */
+export interface SshExtras {
+  readonly cipher?: string;
+  readonly verbose?: boolean;
+}
+
 /** Arguments for `ssh` that ignore every user config and known_hosts and log in with the bench key only. */
-function sshArgs(target: Target, key: string, kex: KexChoice, command: string): string[] {
+function sshArgs(target: Target, key: string, kex: KexChoice, command: string, extras: SshExtras): string[] {
   const options = [
     'BatchMode=yes',
     'StrictHostKeyChecking=no',
@@ -20,9 +27,10 @@ function sshArgs(target: Target, key: string, kex: KexChoice, command: string): 
     'PreferredAuthentications=publickey',
     'ControlMaster=no',
     'ControlPath=none',
-    'LogLevel=ERROR',
+    extras.verbose ? 'LogLevel=DEBUG1' : 'LogLevel=ERROR',
     'ConnectTimeout=30',
     ...(kex === 'pinned' ? [`KexAlgorithms=${PINNED_KEX}`] : []),
+    ...(extras.cipher ? [`Ciphers=${extras.cipher}`] : []),
   ];
   return [
     '-F',
@@ -39,8 +47,14 @@ function sshArgs(target: Target, key: string, kex: KexChoice, command: string): 
 }
 
 /** Runs `ssh ... COMMAND` to completion; its stdout goes to /dev/null (the streaming figure's discarding reader). */
-export function runSsh(target: Target, key: string, kex: KexChoice, command: string): Promise<SshRun> {
-  const child = spawn('ssh', sshArgs(target, key, kex, command), { stdio: ['ignore', 'ignore', 'pipe'] });
+export function runSsh(
+  target: Target,
+  key: string,
+  kex: KexChoice,
+  command: string,
+  extras: SshExtras = {},
+): Promise<SshRun> {
+  const child = spawn('ssh', sshArgs(target, key, kex, command, extras), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
@@ -50,7 +64,14 @@ export function runSsh(target: Target, key: string, kex: KexChoice, command: str
 }
 
 /** Like runSsh, but rejects with ssh's own message unless the command exited 0. */
-export async function sshOk(target: Target, key: string, kex: KexChoice, command: string): Promise<void> {
-  const r = await runSsh(target, key, kex, command);
+export async function sshOk(
+  target: Target,
+  key: string,
+  kex: KexChoice,
+  command: string,
+  extras: SshExtras = {},
+): Promise<SshRun> {
+  const r = await runSsh(target, key, kex, command, extras);
   if (r.code !== 0) throw new Error(`ssh to ${target.name} '${command}' exited ${r.code}: ${r.stderr.trim()}`);
+  return r;
 }

@@ -18,13 +18,24 @@ export interface ExecOutcome {
 const keys = new Map<string, Buffer>();
 const closed = new WeakSet<Client>();
 
+/** The kex and client-to-server cipher of a connection's first key exchange. */
+export interface Negotiated {
+  readonly kex: string;
+  readonly cipher: string;
+}
+
 /** Opens one connection and resolves once it is authenticated; rejects with the client's error otherwise. */
-export function connectClient(target: Endpoint, keyFile: string): Promise<Client> {
+export function connectClient(
+  target: Endpoint,
+  keyFile: string,
+  onHandshake?: (negotiated: Negotiated) => void,
+): Promise<Client> {
   let key = keys.get(keyFile);
   if (!key) keys.set(keyFile, (key = readFileSync(keyFile)));
   const client = new ssh2.Client();
   const sock = tcpConnect({ host: '127.0.0.1', port: target.port, noDelay: true });
   client.once('close', () => closed.add(client));
+  if (onHandshake) client.once('handshake', (n) => onHandshake({ kex: n.kex, cipher: n.cs.cipher }));
   return new Promise((resolve, reject) => {
     client.once('ready', () => {
       client.removeListener('error', reject);

@@ -13,6 +13,10 @@ export interface Row {
   readonly ratio: number | null;
   /** Whether the ratio meets the figure's target; null without a target or a ratio. */
   readonly met: boolean | null;
+  /** What the figure's client negotiated ('curve25519-sha256, chacha20-poly1305', per server when they differ). */
+  readonly transport?: string;
+  /** The Node that ran Keyhole. */
+  readonly node?: string;
 }
 
 /** The median over rounds of one figure for one server; null when no round measured it. */

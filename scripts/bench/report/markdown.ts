@@ -36,7 +36,7 @@ export function renderSection(report: BenchReport, machine: Machine, command: st
   if (defaults.length > 0) {
     lines.push(
       '',
-      "With the OpenSSH client's default key exchange (no target; Keyhole still negotiates curve25519-sha256):",
+      "With the OpenSSH client's default key exchange (no target; the kex column says what each server agreed):",
     );
     lines.push('', renderMarkdownTable(defaults));
   }

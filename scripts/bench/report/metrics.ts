@@ -1,4 +1,6 @@
-// Every figure the bench reports: what it measures, its unit, which way is better, and the issue's target ratio.
+// Every figure the bench reports: what it measures, its unit, which way is better, the issue's target ratio, and the
+// client it is measured with.
+import type { ClientProfile } from '../load/transport.ts';
 import type { Plan } from '../options.ts';
 
 export type MetricId =
@@ -9,6 +11,7 @@ export type MetricId =
   | 'cmds-exec'
   | 'cmds-protocol'
   | 'stream-openssh'
+  | 'stream-openssh-aes'
   | 'stream-ssh2'
   | 'mem-pss-0'
   | 'mem-pss-n'
@@ -20,6 +23,7 @@ export type MetricId =
   | 'cpu-login'
   | 'cpu-command'
   | 'cpu-stream'
+  | 'cpu-stream-openssh'
   | 'rtt-openssh-default-kex'
   | 'logins-openssh-default-kex'
   | 'confine-rtt-off'
@@ -50,6 +54,17 @@ export interface MetricDef {
   readonly target?: Target;
   /** 'pinned': both clients pinned to curve25519-sha256; 'default': the OpenSSH client's own default kex. */
   readonly kex: 'pinned' | 'default';
+  /** The client the figure is measured with (its kex and cipher are on the row); null for none (memory at rest). */
+  readonly client: ClientProfile | null;
+}
+
+// The client of each figure: OpenSSH's ssh for the rows that say so, else the ssh2 load generator.
+function clientOf(id: MetricId, kex: MetricDef['kex']): ClientProfile | null {
+  if (kex === 'default') return 'openssh-default-kex';
+  if (id === 'stream-openssh-aes') return 'openssh-aes128-gcm';
+  if (id === 'mem-pss-0') return null;
+  if (/openssh|^cpu-login$|^confine-rtt/.test(id)) return 'openssh';
+  return 'ssh2';
 }
 
 /** The figures in report order, with labels that name this plan's sizes. */
@@ -66,7 +81,7 @@ export function metricDefs(plan: Plan): MetricDef[] {
     digits: number,
     target?: Target,
     kex: MetricDef['kex'] = 'pinned',
-  ): MetricDef => ({ id, figure, label, unit, better, digits, target, kex });
+  ): MetricDef => ({ id, figure, label, unit, better, digits, target, kex, client: clientOf(id, kex) });
   return [
     m('rtt-openssh', 1, 'exec round trip `true`, sequential (OpenSSH ssh)', 'ms/login', 'lower', 1, {
       op: '<=',
@@ -86,6 +101,11 @@ export function metricDefs(plan: Plan): MetricDef[] {
       op: '>=',
       ratio: 1.2,
     }),
+    m('stream-openssh-aes', 4, `\`cat\` ${mib} MiB to /dev/null (OpenSSH ssh, aes128-gcm)`, 'MB/s', 'higher', 1, {
+      op: '>=',
+      ratio: 1.5,
+    }),
+    m('cpu-stream-openssh', 4, 'server CPU per MiB streamed (OpenSSH ssh, `cat` included)', 'ms/MiB', 'lower', 2),
     m('stream-ssh2', 4, `\`cat\` ${mib} MiB, discarded (ssh2 client)`, 'MB/s', 'higher', 1),
     m('cpu-stream', 4, 'server CPU per MiB streamed (ssh2 client, `cat` included)', 'ms/MiB', 'lower', 2),
     m('mem-pss-0', 5, 'server PSS, 0 sessions', 'MiB', 'lower', 1),

@@ -1,7 +1,7 @@
 // The report as a table: the same cells for the terminal (aligned columns) and for Markdown.
 import type { Row } from './aggregate.ts';
 
-const HEADER = ['#', 'figure', 'unit', 'Keyhole', 'sshd', 'Keyhole ÷ sshd', 'target', 'met'];
+const HEADER = ['#', 'figure', 'unit', 'Keyhole', 'sshd', 'Keyhole ÷ sshd', 'target', 'met', 'kex, cipher', 'Node'];
 
 function formatNumber(value: number | null, digits: number): string {
   if (value === null) return 'n/a';
@@ -27,6 +27,8 @@ export function cells(row: Row): string[] {
     formatRatio(row.ratio),
     target,
     met,
+    row.transport ?? '',
+    row.node ?? '',
   ];
 }
 
