@@ -33,7 +33,7 @@ audit: { file: ${d}/keyhole-${tag}-audit.log }
 cwd: ${work.srv}
 runAs: root
 env: { PATH: /usr/bin:/bin, LANG: C.UTF-8 }
-limits: { commandTimeout: 10m, maxOutputBytes: 4GiB, maxStartups: 1000, maxSessions: 4000, maxSessionsPerUser: 4000, maxCommandsPerUser: 4000 }
+limits: { commandTimeout: 10m, maxOutputBytes: 4GiB, maxStartups: 1000, maxStartupsPerSource: 1000, maxSessions: 4000, maxSessionsPerUser: 4000, maxCommandsPerUser: 4000 }
 users:
   ${KEYHOLE_USER}: { authorizedKeys: ${work.clientKey}.pub, role: bench }
 roles:
