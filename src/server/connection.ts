@@ -37,7 +37,7 @@ class ClientConnection {
   /** Session channels open now. */
   #channels = 0;
   /** What the first key exchange agreed (rekeys keep it): audited on session-start, to find clients without ML-KEM. */
-  #transport: { kex: string; cipher: string } | null = null;
+  #transport: { kex: string; cipher: string } | undefined;
   /** The first error ssh2 reported, for the disconnect record. */
   #error: string | undefined;
 
@@ -103,9 +103,8 @@ class ClientConnection {
     const start = { event: 'session-start', session: session.id, user, role, addr: this.#peer.addr } as const;
     const { certificate, forcedCommand } = session;
     const granted = { certificate: certificate ?? undefined, forcedCommand: forcedCommand ?? undefined };
-    const transport = this.#transport ?? undefined;
     void server.audit
-      .record({ ...start, client: this.#clientVersion, ...transport, ...granted })
+      .record({ ...start, client: this.#clientVersion, ...this.#transport, ...granted })
       .catch(() => undefined);
   }
 
