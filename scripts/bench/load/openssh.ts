@@ -64,14 +64,9 @@ export function runSsh(
 }
 
 /** Like runSsh, but rejects with ssh's own message unless the command exited 0. */
-export async function sshOk(
-  target: Target,
-  key: string,
-  kex: KexChoice,
-  command: string,
-  extras: SshExtras = {},
-): Promise<SshRun> {
-  const r = await runSsh(target, key, kex, command, extras);
+export async function sshOk(...args: Parameters<typeof runSsh>): Promise<SshRun> {
+  const [target, , , command] = args;
+  const r = await runSsh(...args);
   if (r.code !== 0) throw new Error(`ssh to ${target.name} '${command}' exited ${r.code}: ${r.stderr.trim()}`);
   return r;
 }
