@@ -9,12 +9,28 @@ export function visible(text: string): string {
     .replace(/\r/g, '');
 }
 
+interface Waiter {
+  pattern: RegExp | string;
+  from: number;
+  resolve: (text: string) => void;
+  reject: (err: Error) => void;
+}
+
 export class Screen {
   #text = '';
-  #waiters: { pattern: RegExp | string; from: number; resolve: (text: string) => void }[] = [];
+  #waiters: Waiter[] = [];
+  /** Streams that may still print: once none may, a wait that has not matched fails instead of hanging. */
+  #open: number;
 
   constructor(...streams: Readable[]) {
-    for (const stream of streams) stream.on('data', (d: Buffer) => this.#add(d.toString('utf8')));
+    this.#open = streams.length;
+    for (const stream of streams) {
+      stream.on('data', (d: Buffer) => this.#add(d.toString('utf8')));
+      stream.once('close', () => {
+        this.#open--;
+        this.#check();
+      });
+    }
   }
 
   get text(): string {
@@ -28,8 +44,8 @@ export class Screen {
 
   /** Resolves with the visible text once `pattern` appears after position `from`. */
   waitFor(pattern: RegExp | string, from = 0): Promise<string> {
-    return new Promise((resolve) => {
-      this.#waiters.push({ pattern, from, resolve });
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ pattern, from, resolve, reject });
       this.#check();
     });
   }
@@ -45,7 +61,9 @@ export class Screen {
       const rest = text.slice(w.from);
       const hit = typeof w.pattern === 'string' ? rest.includes(w.pattern) : w.pattern.test(rest);
       if (hit) w.resolve(text);
-      return !hit;
+      else if (this.#open === 0)
+        w.reject(new Error(`the output ended without ${String(w.pattern)}:\n${rest.slice(-2000)}`));
+      return !hit && this.#open > 0;
     });
   }
 }
